@@ -1,0 +1,252 @@
+"""The thin base every vendor client stands on.
+
+A vendor client (``Paubox``, ``AsyncSendClean``, ...) owns one httpx client built here: default
+timeout, retrying transport, auth headers. It hands the same httpx client to the generated
+``AuthenticatedClient``/``Client`` (``.client``), so the generated ``sync``/``asyncio`` functions
+get the same timeout, retries and auth. Each overlay call is then three steps:
+
+    kwargs = <generated module>._get_kwargs(...)     # the spec decides method, path, query, body
+    response = self._send(kwargs, timeout, retry)    # httpx, with retries; transport errors typed
+    return decode(response)                          # vendor rules: success model or typed error
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol, Self, TypeVar
+
+import httpx
+from attrs import define, field
+
+from ..client import AuthenticatedClient, Client
+from .errors import APIConnectionError, APIStatusError, APITimeoutError, ConfigurationError, ResponseParseError
+from .redact import install_log_filter, redact, redact_url, register_secret
+from .retry import NEVER_SENT, POLICY_EXTENSION, AsyncRetryTransport, RetryPolicy, RetryTransport
+
+T = TypeVar("T")
+
+#: Default time limits (seconds). Sends are small JSON requests, so 5 s to connect is generous;
+#: 30 s to read leaves room for a bulk send of 50 messages. Override per client or per call.
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+
+#: A timeout a caller may pass: seconds, an ``httpx.Timeout``, or None for "the client's default".
+TimeoutArg = float | httpx.Timeout | None
+
+
+def credential(value: str | None, *, argument: str, env: str, secret: bool = True) -> str:
+    """``value``, else the environment variable ``env``; a clear error names both when neither is set."""
+    if value is None:
+        value = os.environ.get(env)
+    if value is None or not value.strip():
+        raise ConfigurationError(f"missing {argument}: pass {argument}=... or set the {env} environment variable")
+    if secret:
+        register_secret(value)
+    return value
+
+
+class _Model(Protocol):
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self: ...
+
+
+M = TypeVar("M", bound=_Model)
+
+
+def response_json(response: httpx.Response) -> Any:
+    """The decoded JSON body, or ``ResponseParseError`` keeping the raw bytes."""
+    try:
+        return json.loads(response.content)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ResponseParseError(
+            f"response body is not JSON ({exc})",
+            status_code=response.status_code,
+            body=response.content,
+            headers=response.headers,
+        ) from None
+
+
+def parse_model(model: type[M], data: Any, response: httpx.Response) -> M:
+    """``model.from_dict(data)``; any mismatch (missing key, wrong type, unknown value) becomes
+    ``ResponseParseError`` instead of a raw KeyError/TypeError/ValueError."""
+    if not isinstance(data, Mapping):
+        raise ResponseParseError(
+            f"expected a JSON object for {model.__name__}, got {type(data).__name__}",
+            status_code=response.status_code,
+            body=response.content,
+            headers=response.headers,
+        )
+    try:
+        return model.from_dict(data)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ResponseParseError(
+            f"response does not match {model.__name__}: {type(exc).__name__}: {exc}",
+            status_code=response.status_code,
+            body=response.content,
+            headers=response.headers,
+        ) from None
+
+
+def raise_status_error(
+    cls: type[APIStatusError], response: httpx.Response, error: Any, detail: str | None = None
+) -> None:
+    """Raise ``cls`` for ``response``; the message is the vendor's own words when it gave any."""
+    message = detail or f"{response.request.method} {redact_url(str(response.url.copy_with(query=None)))} failed"
+    raise cls(
+        redact(message), status_code=response.status_code, error=error, body=response.content, headers=response.headers
+    )
+
+
+def _as_timeout(timeout: TimeoutArg) -> httpx.Timeout | None:
+    if timeout is None or isinstance(timeout, httpx.Timeout):
+        return timeout
+    return httpx.Timeout(timeout)
+
+
+def _transport_error(error: httpx.TransportError, request: httpx.Request) -> APIConnectionError:
+    cls = APITimeoutError if isinstance(error, httpx.TimeoutException) else APIConnectionError
+    url = redact_url(str(request.url))
+    return cls(
+        redact(f"{type(error).__name__}: {error}"),
+        method=request.method,
+        url=url,
+        may_have_been_sent=not isinstance(error, NEVER_SENT),
+    )
+
+
+def _request_options(timeout: TimeoutArg, retry: RetryPolicy | None) -> dict[str, Any]:
+    options: dict[str, Any] = {}
+    resolved = _as_timeout(timeout)
+    if resolved is not None:
+        options["timeout"] = resolved
+    if retry is not None:
+        options["extensions"] = {POLICY_EXTENSION: retry}
+    return options
+
+
+@define(frozen=True)
+class Connection:
+    """Where and how a vendor client talks: built by each vendor's settings function."""
+
+    generated: AuthenticatedClient | Client
+    base_url: str
+    auth_description: str
+    headers: Mapping[str, str] = field(factory=dict, repr=False)
+    params: Mapping[str, str] = field(factory=dict, repr=False)
+    auth: tuple[str, str] | None = field(default=None, repr=False)
+
+
+class _APIBase:
+    """What the sync and async clients share: configuration, repr, redaction."""
+
+    _auth_description: str
+    base_url: str
+
+    def _configure(self, connection: Connection, timeout: TimeoutArg, retry: RetryPolicy | None) -> dict[str, Any]:
+        install_log_filter(__name__.rsplit(".", 2)[0])
+        self.base_url = connection.base_url.rstrip("/")
+        self._auth_description = connection.auth_description
+        self.retry = retry if retry is not None else RetryPolicy()
+        self.timeout = _as_timeout(timeout) or DEFAULT_TIMEOUT
+        options: dict[str, Any] = {
+            "base_url": self.base_url,
+            "headers": dict(connection.headers),
+            "timeout": self.timeout,
+        }
+        if connection.params:
+            options["params"] = dict(connection.params)
+        if connection.auth is not None:
+            options["auth"] = httpx.BasicAuth(*connection.auth)
+        return options
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={redact_url(self.base_url)!r}, auth={self._auth_description!r})"
+
+
+class SyncAPI(_APIBase):
+    """Base of the synchronous vendor clients."""
+
+    client: AuthenticatedClient | Client
+
+    def __init__(
+        self,
+        connection: Connection,
+        *,
+        timeout: TimeoutArg = None,
+        retry: RetryPolicy | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        options = self._configure(connection, timeout, retry)
+        self._http = httpx.Client(**options, transport=RetryTransport(self.retry, wrapped=transport))
+        self.client = connection.generated.set_httpx_client(self._http)
+
+    def _send(self, kwargs: dict[str, Any], timeout: TimeoutArg, retry: RetryPolicy | None) -> httpx.Response:
+        options = _request_options(timeout, retry)
+        try:
+            return self._http.request(**kwargs, **options) if options else self._http.request(**kwargs)
+        except httpx.TransportError as error:
+            raise _transport_error(error, self._http.build_request(**kwargs)) from None
+
+    def _call(
+        self,
+        kwargs: dict[str, Any],
+        decode: Callable[[httpx.Response], T],
+        timeout: TimeoutArg = None,
+        retry: RetryPolicy | None = None,
+    ) -> T:
+        return decode(self._send(kwargs, timeout, retry))
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class AsyncAPI(_APIBase):
+    """Base of the asynchronous vendor clients."""
+
+    client: AuthenticatedClient | Client
+
+    def __init__(
+        self,
+        connection: Connection,
+        *,
+        timeout: TimeoutArg = None,
+        retry: RetryPolicy | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        options = self._configure(connection, timeout, retry)
+        self._http = httpx.AsyncClient(**options, transport=AsyncRetryTransport(self.retry, wrapped=transport))
+        self.client = connection.generated.set_async_httpx_client(self._http)
+
+    async def _send(self, kwargs: dict[str, Any], timeout: TimeoutArg, retry: RetryPolicy | None) -> httpx.Response:
+        options = _request_options(timeout, retry)
+        try:
+            return await (self._http.request(**kwargs, **options) if options else self._http.request(**kwargs))
+        except httpx.TransportError as error:
+            raise _transport_error(error, self._http.build_request(**kwargs)) from None
+
+    async def _call(
+        self,
+        kwargs: dict[str, Any],
+        decode: Callable[[httpx.Response], T],
+        timeout: TimeoutArg = None,
+        retry: RetryPolicy | None = None,
+    ) -> T:
+        return decode(await self._send(kwargs, timeout, retry))
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()

@@ -1,0 +1,135 @@
+"""The exception hierarchy every vendor package exposes.
+
+    ClientError                      base of everything this package raises
+    ├── ConfigurationError           a credential or setting is missing (names the argument and env var)
+    ├── InvalidRequestError          bad input, caught before any network I/O (names the field)
+    ├── APIConnectionError           no usable response: connect failure, dropped connection
+    │   └── APITimeoutError          a connect, read, write or pool timeout
+    ├── ResponseParseError           a response arrived but could not be understood (keeps the raw body)
+    └── APIStatusError               the vendor said no: HTTP status, parsed vendor error, headers
+        ├── BadRequestError          validation / 400 / 422
+        ├── AuthenticationError      401 / 403 / bad credentials
+        ├── NotFoundError            404
+        ├── RateLimitError           429
+        └── ServerError              5xx
+
+The runtime is copied into every vendor package, so ``paubox_client.ClientError`` and
+``sendclean_client.ClientError`` are distinct classes: catching one vendor's errors never
+swallows another's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+class ClientError(Exception):
+    """Base class of every exception raised by this package."""
+
+
+class ConfigurationError(ClientError, ValueError):
+    """A required setting is missing or malformed."""
+
+
+class InvalidRequestError(ClientError, ValueError):
+    """The request was rejected before anything was sent.
+
+    ``field`` is the dotted path of the offending input (``"message.recipients"``).
+    """
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field}: {problem}")
+        self.field = field
+        self.problem = problem
+
+
+class APIConnectionError(ClientError):
+    """The request did not get a usable HTTP response (connect failure, dropped connection).
+
+    ``may_have_been_sent`` is False only when the request provably never left this process
+    (the connection was never established), so resending cannot duplicate it.
+    """
+
+    def __init__(self, message: str, *, method: str, url: str, may_have_been_sent: bool) -> None:
+        super().__init__(f"{message} ({method} {url})")
+        self.method = method
+        self.url = url
+        self.may_have_been_sent = may_have_been_sent
+
+
+class APITimeoutError(APIConnectionError):
+    """A connect, read, write or pool timeout expired."""
+
+
+class ResponseParseError(ClientError):
+    """A response arrived but its body or status could not be understood.
+
+    Covers HTML error pages, truncated JSON, status codes outside the IANA list and values the
+    spec does not allow. ``body`` keeps the raw bytes for diagnosis.
+    """
+
+    def __init__(self, message: str, *, status_code: int, body: bytes, headers: Mapping[str, str]) -> None:
+        preview = body[:200].decode("utf-8", "replace")
+        super().__init__(f"{message} (HTTP {status_code}, body starts {preview!r})")
+        self.status_code = status_code
+        self.body = body
+        self.headers = dict(headers)
+
+
+class APIStatusError(ClientError):
+    """The vendor answered with an error.
+
+    ``status_code`` is the HTTP status (SendClean and PowerEmail report errors with 200),
+    ``error`` the vendor's error body parsed into its spec model (``None`` when the body is not
+    the vendor's error envelope, e.g. a proxy's HTML page), ``body`` the raw bytes and
+    ``headers`` the response headers.
+    """
+
+    def __init__(self, message: str, *, status_code: int, error: Any, body: bytes, headers: Mapping[str, str]) -> None:
+        super().__init__(f"{message} (HTTP {status_code})")
+        self.status_code = status_code
+        self.error = error
+        self.body = body
+        self.headers = dict(headers)
+
+
+class BadRequestError(APIStatusError):
+    """The vendor rejected the request as invalid."""
+
+
+class AuthenticationError(APIStatusError):
+    """The credentials were missing, wrong, or not allowed to do this."""
+
+
+class NotFoundError(APIStatusError):
+    """The addressed resource (a tracking id, a channel) does not exist."""
+
+
+class RateLimitError(APIStatusError):
+    """Too many requests; ``retry_after`` is the server's hint in seconds, when it gave one."""
+
+    @property
+    def retry_after(self) -> float | None:
+        from .retry import parse_retry_after
+
+        return parse_retry_after(self.headers.get("retry-after"))
+
+
+class ServerError(APIStatusError):
+    """The vendor failed (5xx, or a platform ``GeneralError``)."""
+
+
+def status_error_class(status_code: int) -> type[APIStatusError]:
+    """The subclass for an HTTP error status."""
+    if status_code in (401, 403):
+        return AuthenticationError
+    if status_code == 404:
+        return NotFoundError
+    if status_code == 429:
+        return RateLimitError
+    if status_code >= 500:
+        return ServerError
+    if 400 <= status_code < 500:
+        return BadRequestError
+    return APIStatusError

@@ -1,0 +1,237 @@
+"""``Paubox`` and ``AsyncPaubox``: the authenticated clients and their calls."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Sequence
+
+import httpx
+
+from . import _operations as ops
+from ._runtime.base import AsyncAPI, Connection, SyncAPI, TimeoutArg
+from ._runtime.errors import AuthenticationError, BadRequestError, ClientError, ResponseParseError
+from ._runtime.retry import RetryPolicy
+from .bulk import BulkChunkFailure, BulkSendError, BulkSendResult, chunk_bounds, tracking_ids_from
+from .client import AuthenticatedClient
+from .models import BulkSendResponse, Message, MessageReceiptResponse, SingleSendResponse
+
+
+def _connection(api_username: str | None, api_key: str | None, base_url: str | None) -> Connection:
+    url, key = ops.settings(api_username, api_key, base_url)
+    return Connection(
+        generated=AuthenticatedClient(base_url=url, token=f"token={key}", prefix="Token"),
+        base_url=url,
+        headers={"Authorization": f"Token token={key}"},
+        auth_description="Authorization: Token token=***",
+    )
+
+
+def _collect(
+    bounds: Sequence[tuple[int, int]], outcomes: Sequence[BulkSendResponse | ClientError | None], total: int
+) -> BulkSendResult:
+    """Merge per-chunk outcomes into one result, keeping every accepted id."""
+    tracking_ids: list[str | None] = [None] * total
+    failures: list[BulkChunkFailure] = []
+    skipped_because: ClientError | None = None
+    for (start, stop), outcome in zip(bounds, outcomes, strict=True):
+        if outcome is None:
+            assert skipped_because is not None
+            failures.append(BulkChunkFailure(start, stop, skipped_because, sent=False))
+            continue
+        if isinstance(outcome, ClientError):
+            failures.append(BulkChunkFailure(start, stop, outcome))
+            if isinstance(outcome, AuthenticationError):
+                skipped_because = outcome
+            continue
+        try:
+            ids = tracking_ids_from(outcome, stop - start)
+        except ValueError as exc:
+            failures.append(
+                BulkChunkFailure(start, stop, ResponseParseError(str(exc), status_code=200, body=b"", headers={}))
+            )
+            continue
+        for offset, tracking_id in enumerate(ids):
+            tracking_ids[start + offset] = tracking_id
+            if tracking_id is None:
+                item = outcome.messages[offset] if isinstance(outcome.messages, list) else None
+                failures.append(
+                    BulkChunkFailure(
+                        start + offset,
+                        start + offset + 1,
+                        BadRequestError(
+                            f"message {start + offset} was not accepted",
+                            status_code=200,
+                            error=item,
+                            body=b"",
+                            headers={},
+                        ),
+                    )
+                )
+    return BulkSendResult(tracking_ids, sorted(failures, key=lambda f: f.start))
+
+
+class Paubox(SyncAPI):
+    """Synchronous Paubox Email API v1 client.
+
+    Credentials come from the arguments or the ``PAUBOX_API_USERNAME`` and ``PAUBOX_API_KEY``
+    environment variables. ``base_url`` (or ``PAUBOX_BASE_URL``) may contain ``{api_username}``.
+    ``.client`` is the generated ``AuthenticatedClient`` sharing this client's connection pool,
+    timeout and retries, for use with the generated ``paubox_client.api`` functions.
+    """
+
+    client: AuthenticatedClient
+
+    def __init__(
+        self,
+        api_username: str | None = None,
+        api_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: TimeoutArg = None,
+        retry: RetryPolicy | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        super().__init__(
+            _connection(api_username, api_key, base_url), timeout=timeout, retry=retry, transport=transport
+        )
+
+    def send_message(
+        self,
+        message: Message,
+        *,
+        override_open_tracking: bool | None = None,
+        override_link_tracking: bool | None = None,
+        unsubscribe_url: str | None = None,
+        timeout: TimeoutArg = None,
+        retry: RetryPolicy | None = None,
+    ) -> SingleSendResponse:
+        """POST /messages: send one message; returns its ``sourceTrackingId``."""
+        kwargs = ops.send_message_request(message, override_open_tracking, override_link_tracking, unsubscribe_url)
+        return self._call(kwargs, ops.decode_send, timeout, retry)
+
+    def send_bulk_messages(
+        self, messages: Sequence[Message], *, timeout: TimeoutArg = None, retry: RetryPolicy | None = None
+    ) -> BulkSendResponse:
+        """POST /bulk_messages: send one batch in one request; results come back in request order."""
+        return self._call(ops.send_bulk_messages_request(messages), ops.decode_bulk, timeout, retry)
+
+    def get_message_receipt(
+        self, source_tracking_id: str, *, timeout: TimeoutArg = None, retry: RetryPolicy | None = None
+    ) -> MessageReceiptResponse:
+        """GET /message_receipt: delivery status of a sent message."""
+        return self._call(ops.get_message_receipt_request(source_tracking_id), ops.decode_receipt, timeout, retry)
+
+    def send_bulk(
+        self,
+        messages: Iterable[Message],
+        *,
+        chunk_size: int = ops.BULK_CHUNK_SIZE,
+        timeout: TimeoutArg = None,
+        retry: RetryPolicy | None = None,
+    ) -> BulkSendResult:
+        """Send any number of messages in chunks of at most ``chunk_size`` (Paubox recommends 50).
+
+        Every message is validated before the first request. Returns the tracking ids in input
+        order; if any chunk fails, raises ``BulkSendError`` whose ``result`` still has every
+        accepted id. After an authentication failure the remaining chunks are not attempted.
+        """
+        batch = list(messages)
+        ops.check_batch(batch)
+        bounds = chunk_bounds(len(batch), chunk_size)
+        outcomes: list[BulkSendResponse | ClientError | None] = []
+        for start, stop in bounds:
+            if any(isinstance(o, AuthenticationError) for o in outcomes):
+                outcomes.append(None)
+                continue
+            try:
+                kwargs = ops.send_bulk_messages_request(batch[start:stop], checked=True)
+                outcomes.append(self._call(kwargs, ops.decode_bulk, timeout, retry))
+            except ClientError as error:
+                outcomes.append(error)
+        result = _collect(bounds, outcomes, len(batch))
+        if not result.ok:
+            raise BulkSendError(result)
+        return result
+
+
+class AsyncPaubox(AsyncAPI):
+    """Asynchronous twin of ``Paubox``: same arguments, ``await`` every call."""
+
+    client: AuthenticatedClient
+
+    def __init__(
+        self,
+        api_username: str | None = None,
+        api_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: TimeoutArg = None,
+        retry: RetryPolicy | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        super().__init__(
+            _connection(api_username, api_key, base_url), timeout=timeout, retry=retry, transport=transport
+        )
+
+    async def send_message(
+        self,
+        message: Message,
+        *,
+        override_open_tracking: bool | None = None,
+        override_link_tracking: bool | None = None,
+        unsubscribe_url: str | None = None,
+        timeout: TimeoutArg = None,
+        retry: RetryPolicy | None = None,
+    ) -> SingleSendResponse:
+        """POST /messages: send one message; returns its ``sourceTrackingId``."""
+        kwargs = ops.send_message_request(message, override_open_tracking, override_link_tracking, unsubscribe_url)
+        return await self._call(kwargs, ops.decode_send, timeout, retry)
+
+    async def send_bulk_messages(
+        self, messages: Sequence[Message], *, timeout: TimeoutArg = None, retry: RetryPolicy | None = None
+    ) -> BulkSendResponse:
+        """POST /bulk_messages: send one batch in one request; results come back in request order."""
+        return await self._call(ops.send_bulk_messages_request(messages), ops.decode_bulk, timeout, retry)
+
+    async def get_message_receipt(
+        self, source_tracking_id: str, *, timeout: TimeoutArg = None, retry: RetryPolicy | None = None
+    ) -> MessageReceiptResponse:
+        """GET /message_receipt: delivery status of a sent message."""
+        return await self._call(ops.get_message_receipt_request(source_tracking_id), ops.decode_receipt, timeout, retry)
+
+    async def send_bulk(
+        self,
+        messages: Iterable[Message],
+        *,
+        chunk_size: int = ops.BULK_CHUNK_SIZE,
+        concurrency: int = 4,
+        timeout: TimeoutArg = None,
+        retry: RetryPolicy | None = None,
+    ) -> BulkSendResult:
+        """Like ``Paubox.send_bulk``, with at most ``concurrency`` chunk requests in flight at once."""
+        if concurrency < 1:
+            raise ValueError(f"concurrency must be at least 1, got {concurrency}")
+        batch = list(messages)
+        ops.check_batch(batch)
+        bounds = chunk_bounds(len(batch), chunk_size)
+        gate = asyncio.Semaphore(concurrency)
+        auth_failure: list[AuthenticationError] = []
+
+        async def send_chunk(start: int, stop: int) -> BulkSendResponse | ClientError | None:
+            async with gate:
+                if auth_failure:
+                    return None
+                try:
+                    kwargs = ops.send_bulk_messages_request(batch[start:stop], checked=True)
+                    return await self._call(kwargs, ops.decode_bulk, timeout, retry)
+                except AuthenticationError as error:
+                    auth_failure.append(error)
+                    return error
+                except ClientError as error:
+                    return error
+
+        outcomes = await asyncio.gather(*(send_chunk(start, stop) for start, stop in bounds))
+        result = _collect(bounds, outcomes, len(batch))
+        if not result.ok:
+            raise BulkSendError(result)
+        return result

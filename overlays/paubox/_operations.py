@@ -1,0 +1,169 @@
+"""Paubox: what each overlay call sends and how its answer is read (shared by sync and async).
+
+Request building goes through the generated ``_get_kwargs`` of each operation module, so the spec
+alone decides method, path, query and JSON body. Decoding applies Paubox's rules: 2xx is success;
+an error status carries ``{"errors": [{code, status, title, details}]}``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import httpx
+
+from ._runtime.base import credential, parse_model, raise_status_error, response_json
+from ._runtime.errors import InvalidRequestError, ResponseParseError, status_error_class
+from ._runtime.validate import base64_text, no_line_breaks, no_line_breaks_in_all, no_line_breaks_in_map
+from .api.messages import get_message_receipt, send_bulk_messages, send_message
+from .models import (
+    BulkSendRequest,
+    BulkSendRequestData,
+    BulkSendResponse,
+    ErrorResponse,
+    Message,
+    MessageReceiptErrorResponse,
+    MessageReceiptResponse,
+    SingleSendRequest,
+    SingleSendRequestData,
+    SingleSendResponse,
+)
+from .types import UNSET, Unset
+
+T = TypeVar("T")
+
+DEFAULT_BASE_URL = "https://api.paubox.net/v1/{api_username}"
+MAX_RECIPIENTS = 100
+BULK_CHUNK_SIZE = 50
+
+
+def settings(api_username: str | None, api_key: str | None, base_url: str | None) -> tuple[str, str]:
+    """(base URL, API key) from the arguments or PAUBOX_API_USERNAME / PAUBOX_API_KEY / PAUBOX_BASE_URL."""
+    username = credential(api_username, argument="api_username", env="PAUBOX_API_USERNAME", secret=False)
+    key = credential(api_key, argument="api_key", env="PAUBOX_API_KEY")
+    template = base_url or os.environ.get("PAUBOX_BASE_URL") or DEFAULT_BASE_URL
+    return template.replace("{api_username}", quote(username, safe="")), key
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def check_message(message: Message, field: str = "message") -> None:
+    """Paubox's documented rules, checked before anything is sent."""
+    if not message.recipients:
+        raise InvalidRequestError(f"{field}.recipients", "at least one recipient is required")
+    addresses = [*message.recipients, *_list(message.cc), *_list(message.bcc)]
+    if len(addresses) > MAX_RECIPIENTS:
+        raise InvalidRequestError(
+            f"{field}.recipients",
+            f"{len(addresses)} addresses in recipients, cc and bcc; Paubox allows at most {MAX_RECIPIENTS}",
+        )
+    for name in ("recipients", "cc", "bcc"):
+        no_line_breaks_in_all(f"{field}.{name}", getattr(message, name) or None)
+    headers = message.headers
+    for name, value in (("subject", headers.subject), ("from", headers.from_), ("reply-to", headers.reply_to)):
+        no_line_breaks(f"{field}.headers.{name}", _text(value))
+    for name, value in (
+        ("List-Unsubscribe", headers.list_unsubscribe),
+        ("List-Unsubscribe-Post", headers.list_unsubscribe_post),
+    ):
+        no_line_breaks(f"{field}.headers.{name}", _text(value))
+    no_line_breaks_in_map(f"{field}.headers", headers.additional_properties)
+    if not (_text(message.content.textplain) or _text(message.content.texthtml)):
+        raise InvalidRequestError(f"{field}.content", "text/plain or text/html content is required")
+    for index, attachment in enumerate(_list(message.attachments)):
+        base64_text(f"{field}.attachments[{index}].content", attachment.content)
+        no_line_breaks(f"{field}.attachments[{index}].fileName", attachment.file_name)
+
+
+def _list(value: list[Any] | Unset | None) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _text(value: str | Unset | None) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _flag(value: bool | None) -> bool | Unset:
+    return UNSET if value is None else value
+
+
+# --------------------------------------------------------------------------- requests
+
+
+def send_message_request(
+    message: Message,
+    override_open_tracking: bool | None,
+    override_link_tracking: bool | None,
+    unsubscribe_url: str | None,
+) -> dict[str, Any]:
+    check_message(message)
+    data = SingleSendRequestData(
+        message=message,
+        override_open_tracking=_flag(override_open_tracking),
+        override_link_tracking=_flag(override_link_tracking),
+        unsubscribe_url=UNSET if unsubscribe_url is None else unsubscribe_url,
+    )
+    return send_message._get_kwargs(body=SingleSendRequest(data=data))
+
+
+def check_batch(messages: Sequence[Message]) -> None:
+    if not messages:
+        raise InvalidRequestError("messages", "at least one message is required")
+    for index, message in enumerate(messages):
+        check_message(message, f"messages[{index}]")
+
+
+def send_bulk_messages_request(messages: Sequence[Message], *, checked: bool = False) -> dict[str, Any]:
+    if not checked:
+        check_batch(messages)
+    return send_bulk_messages._get_kwargs(body=BulkSendRequest(data=BulkSendRequestData(messages=list(messages))))
+
+
+def get_message_receipt_request(source_tracking_id: str) -> dict[str, Any]:
+    if not source_tracking_id or not source_tracking_id.strip():
+        raise InvalidRequestError("source_tracking_id", "is required")
+    return get_message_receipt._get_kwargs(source_tracking_id=source_tracking_id)
+
+
+# --------------------------------------------------------------------------- responses
+
+
+def _raise_for_error(
+    response: httpx.Response, error_model: type[ErrorResponse] | type[MessageReceiptErrorResponse]
+) -> None:
+    status = response.status_code
+    if 200 <= status < 300:
+        return
+    if status < 400:
+        raise ResponseParseError(
+            f"unexpected HTTP status {status}", status_code=status, body=response.content, headers=response.headers
+        )
+    error: Any = None
+    detail: str | None = None
+    try:
+        payload = response_json(response)
+        error = parse_model(error_model, payload, response)
+        first = error.errors[0] if isinstance(error.errors, list) and error.errors else None
+        if first is not None:
+            detail = ": ".join(str(p) for p in (first.title, first.details) if isinstance(p, str) and p)
+    except ResponseParseError:
+        error = None  # an HTML page from a proxy, say: the status still decides the class
+    raise_status_error(status_error_class(status), response, error, detail)
+
+
+def decoder(model: type[Any], error_model: type[Any] = ErrorResponse) -> Callable[[httpx.Response], Any]:
+    def decode(response: httpx.Response) -> Any:
+        _raise_for_error(response, error_model)
+        return parse_model(model, response_json(response), response)
+
+    return decode
+
+
+decode_send: Callable[[httpx.Response], SingleSendResponse] = decoder(SingleSendResponse)
+decode_bulk: Callable[[httpx.Response], BulkSendResponse] = decoder(BulkSendResponse)
+decode_receipt: Callable[[httpx.Response], MessageReceiptResponse] = decoder(
+    MessageReceiptResponse, MessageReceiptErrorResponse
+)

@@ -1,0 +1,65 @@
+"""Results of ``send_bulk``: which messages Paubox accepted, and which chunks failed."""
+
+from __future__ import annotations
+
+from attrs import define, field
+
+from ._runtime.errors import ClientError
+from .models import BulkSendResponse
+
+
+@define(frozen=True)
+class BulkChunkFailure:
+    """Messages ``start`` to ``stop - 1`` (input positions) were not accepted, because of ``error``.
+
+    ``sent`` is False when the chunk was never attempted (an earlier chunk failed authentication).
+    """
+
+    start: int
+    stop: int
+    error: ClientError
+    sent: bool = True
+
+
+@define(frozen=True)
+class BulkSendResult:
+    """``tracking_ids[i]`` is the ``sourceTrackingId`` of input message ``i``, or None if it was not accepted."""
+
+    tracking_ids: list[str | None]
+    failures: list[BulkChunkFailure] = field(factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    @property
+    def accepted(self) -> list[int]:
+        """Input positions of the messages Paubox accepted."""
+        return [i for i, tracking_id in enumerate(self.tracking_ids) if tracking_id is not None]
+
+
+class BulkSendError(ClientError):
+    """Some chunks of a ``send_bulk`` failed. ``result`` still lists every accepted message."""
+
+    def __init__(self, result: BulkSendResult) -> None:
+        failed = sum(f.stop - f.start for f in result.failures)
+        first = result.failures[0]
+        super().__init__(
+            f"{failed} of {len(result.tracking_ids)} messages were not accepted in {len(result.failures)} chunk(s); "
+            f"first failure (messages {first.start}-{first.stop - 1}): {first.error}"
+        )
+        self.result = result
+
+
+def chunk_bounds(total: int, size: int) -> list[tuple[int, int]]:
+    if size < 1:
+        raise ValueError(f"chunk_size must be at least 1, got {size}")
+    return [(start, min(start + size, total)) for start in range(0, total, size)]
+
+
+def tracking_ids_from(response: BulkSendResponse, expected: int) -> list[str | None]:
+    """The ids in request order; a reply of the wrong length is a broken promise, not a guess."""
+    items = response.messages if isinstance(response.messages, list) else []
+    if len(items) != expected:
+        raise ValueError(f"Paubox answered {len(items)} results for {expected} messages")
+    return [item.source_tracking_id if isinstance(item.source_tracking_id, str) else None for item in items]
