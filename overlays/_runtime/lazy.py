@@ -2,9 +2,8 @@
 
 A package ``__init__`` lists its public names twice: once under ``if TYPE_CHECKING:`` as real
 imports (so mypy, pyright and IDEs see every name and type), and once in a table handed to
-``lazy_exports``, which loads the defining module on first attribute access. The table maps each
-public name to ``(relative module, attribute)``, so an alias (``PauboxError`` for ``ClientError``)
-is one entry.
+``lazy_exports``, which loads the defining module on first attribute access. A test checks that
+the two lists and ``__all__`` agree.
 """
 
 from __future__ import annotations
@@ -15,9 +14,17 @@ from typing import Any
 
 
 def lazy_exports(
-    package: str, table: Mapping[str, tuple[str, str]]
+    package: str,
+    sources: Mapping[str, tuple[str, ...]],
+    aliases: Mapping[str, tuple[str, str]] | None = None,
 ) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
-    """``__getattr__`` and ``__dir__`` for ``package``."""
+    """``__getattr__`` and ``__dir__`` for ``package``.
+
+    ``sources`` maps a relative module to the names it provides; ``aliases`` maps an extra public
+    name to ``(relative module, attribute)`` (``PauboxError`` -> ``ClientError``).
+    """
+    table = {name: (module, name) for module, names in sources.items() for name in names}
+    table.update(aliases or {})
 
     def __getattr__(name: str) -> Any:
         where = table.get(name)
@@ -25,8 +32,7 @@ def lazy_exports(
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
         module, attribute = where
         value = getattr(importlib.import_module(module, package), attribute)
-        globals_of_package = importlib.import_module(package).__dict__
-        globals_of_package[name] = value  # later lookups skip __getattr__
+        importlib.import_module(package).__dict__[name] = value  # later lookups skip __getattr__
         return value
 
     def __dir__() -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import binascii
 import re
 from collections.abc import Iterable, Mapping
+from typing import cast
 
 from .errors import InvalidRequestError
 
@@ -28,7 +29,8 @@ def no_line_breaks_in_map(field: str, values: Mapping[str, object] | None) -> No
         if isinstance(value, str):
             no_line_breaks(f"{field}[{name!r}]", value)
         elif isinstance(value, list):
-            no_line_breaks_in_all(f"{field}[{name!r}]", [v for v in value if isinstance(v, str)])
+            items = cast(list[object], value)
+            no_line_breaks_in_all(f"{field}[{name!r}]", [v for v in items if isinstance(v, str)])
 
 
 def base64_text(field: str, value: str) -> None:

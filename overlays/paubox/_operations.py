@@ -5,6 +5,9 @@ alone decides method, path, query and JSON body. Decoding applies Paubox's rules
 an error status carries ``{"errors": [{code, status, title, details}]}``.
 """
 
+# pyright: reportPrivateUsage=false
+# (the overlay builds requests with each generated module's ``_get_kwargs`` on purpose: it is the
+# one place that turns the spec into method, path, query and body)
 from __future__ import annotations
 
 import os
@@ -19,6 +22,7 @@ from ._runtime.errors import InvalidRequestError, ResponseParseError, status_err
 from ._runtime.validate import base64_text, no_line_breaks, no_line_breaks_in_all, no_line_breaks_in_map
 from .api.messages import get_message_receipt, send_bulk_messages, send_message
 from .models import (
+    ApiError,
     BulkSendRequest,
     BulkSendRequestData,
     BulkSendResponse,
@@ -131,6 +135,15 @@ def get_message_receipt_request(source_tracking_id: str) -> dict[str, Any]:
 # --------------------------------------------------------------------------- responses
 
 
+def _error_detail(error: ErrorResponse | MessageReceiptErrorResponse) -> str | None:
+    """ "Title: details" of the first reported error."""
+    errors: list[ApiError] = error.errors if isinstance(error.errors, list) else []
+    if not errors:
+        return None
+    parts = [p for p in (errors[0].title, errors[0].details) if isinstance(p, str) and p]
+    return ": ".join(parts) or None
+
+
 def _raise_for_error(
     response: httpx.Response, error_model: type[ErrorResponse] | type[MessageReceiptErrorResponse]
 ) -> None:
@@ -141,16 +154,12 @@ def _raise_for_error(
         raise ResponseParseError(
             f"unexpected HTTP status {status}", status_code=status, body=response.content, headers=response.headers
         )
-    error: Any = None
-    detail: str | None = None
+    error: ErrorResponse | MessageReceiptErrorResponse | None
     try:
-        payload = response_json(response)
-        error = parse_model(error_model, payload, response)
-        first = error.errors[0] if isinstance(error.errors, list) and error.errors else None
-        if first is not None:
-            detail = ": ".join(str(p) for p in (first.title, first.details) if isinstance(p, str) and p)
+        error = parse_model(error_model, response_json(response), response)
     except ResponseParseError:
         error = None  # an HTML page from a proxy, say: the status still decides the class
+    detail = _error_detail(error) if error is not None else None
     raise_status_error(status_error_class(status), response, error, detail)
 
 

@@ -26,7 +26,7 @@ class BulkSendResult:
     """``tracking_ids[i]`` is the ``sourceTrackingId`` of input message ``i``, or None if it was not accepted."""
 
     tracking_ids: list[str | None]
-    failures: list[BulkChunkFailure] = field(factory=list)
+    failures: list[BulkChunkFailure] = field(factory=lambda: list[BulkChunkFailure]())
 
     @property
     def ok(self) -> bool:

@@ -49,45 +49,72 @@ if TYPE_CHECKING:  # real imports for type checkers and IDEs; at run time names 
 
     PauboxError = ClientError
 
-_ERRORS = (
+# Where each public name lives; it is imported from there on first access.
+_SOURCES = {
+    "._client": ("AsyncPaubox", "Paubox"),
+    "._runtime.base": ("DEFAULT_TIMEOUT",),
+    "._runtime.errors": (
+        "APIConnectionError",
+        "APIStatusError",
+        "APITimeoutError",
+        "AuthenticationError",
+        "BadRequestError",
+        "ClientError",
+        "ConfigurationError",
+        "InvalidRequestError",
+        "NotFoundError",
+        "RateLimitError",
+        "ResponseParseError",
+        "ServerError",
+    ),
+    "._runtime.retry": ("RetryPolicy",),
+    ".bulk": ("BulkChunkFailure", "BulkSendError", "BulkSendResult"),
+    ".client": ("AuthenticatedClient", "Client"),
+    ".models": (
+        "Attachment",
+        "BulkSendResponse",
+        "ErrorResponse",
+        "Message",
+        "MessageContent",
+        "MessageHeaders",
+        "MessageReceiptErrorResponse",
+        "MessageReceiptResponse",
+        "SingleSendResponse",
+    ),
+}
+_ALIASES = {"PauboxError": ("._runtime.errors", "ClientError")}
+__getattr__, __dir__ = lazy_exports(__name__, _SOURCES, _ALIASES)
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
+    "AsyncPaubox",
+    "Attachment",
+    "AuthenticatedClient",
     "AuthenticationError",
     "BadRequestError",
+    "BulkChunkFailure",
+    "BulkSendError",
+    "BulkSendResponse",
+    "BulkSendResult",
+    "Client",
     "ClientError",
     "ConfigurationError",
-    "InvalidRequestError",
-    "NotFoundError",
-    "RateLimitError",
-    "ResponseParseError",
-    "ServerError",
-)
-_MODELS = (
-    "Attachment",
-    "BulkSendResponse",
     "ErrorResponse",
+    "InvalidRequestError",
     "Message",
     "MessageContent",
     "MessageHeaders",
     "MessageReceiptErrorResponse",
     "MessageReceiptResponse",
+    "NotFoundError",
+    "Paubox",
+    "PauboxError",
+    "RateLimitError",
+    "ResponseParseError",
+    "RetryPolicy",
+    "ServerError",
     "SingleSendResponse",
-)
-# name -> (module, attribute) it is loaded from on first access
-_EXPORTS = {
-    "Paubox": ("._client", "Paubox"),
-    "AsyncPaubox": ("._client", "AsyncPaubox"),
-    "DEFAULT_TIMEOUT": ("._runtime.base", "DEFAULT_TIMEOUT"),
-    "RetryPolicy": ("._runtime.retry", "RetryPolicy"),
-    "PauboxError": ("._runtime.errors", "ClientError"),
-    "BulkChunkFailure": (".bulk", "BulkChunkFailure"),
-    "BulkSendError": (".bulk", "BulkSendError"),
-    "BulkSendResult": (".bulk", "BulkSendResult"),
-    "AuthenticatedClient": (".client", "AuthenticatedClient"),
-    "Client": (".client", "Client"),
-    **{name: ("._runtime.errors", name) for name in _ERRORS},
-    **{name: (".models", name) for name in _MODELS},
-}
-__all__ = sorted(_EXPORTS)
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+]

@@ -19,7 +19,7 @@ from .client import AuthenticatedClient
 from .models import BulkSendResponse, Message, MessageReceiptResponse, SingleSendResponse
 
 
-def _connection(api_username: str | None, api_key: str | None, base_url: str | None) -> Connection:
+def _connection(api_username: str | None, api_key: str | None, base_url: str | None) -> Connection[AuthenticatedClient]:
     url, key = ops.settings(api_username, api_key, base_url)
     return Connection(
         generated=AuthenticatedClient(base_url=url, token=f"token={key}", prefix="Token"),
@@ -73,7 +73,7 @@ def _collect(
     return BulkSendResult(tracking_ids, sorted(failures, key=lambda f: f.start))
 
 
-class Paubox(SyncAPI):
+class Paubox(SyncAPI[AuthenticatedClient]):
     """Synchronous Paubox Email API v1 client.
 
     Credentials come from the arguments or the ``PAUBOX_API_USERNAME`` and ``PAUBOX_API_KEY``
@@ -81,8 +81,6 @@ class Paubox(SyncAPI):
     ``.client`` is the generated ``AuthenticatedClient`` sharing this client's connection pool,
     timeout and retries, for use with the generated ``paubox_client.api`` functions.
     """
-
-    client: AuthenticatedClient
 
     def __init__(
         self,
@@ -157,10 +155,8 @@ class Paubox(SyncAPI):
         return result
 
 
-class AsyncPaubox(AsyncAPI):
+class AsyncPaubox(AsyncAPI[AuthenticatedClient]):
     """Asynchronous twin of ``Paubox``: same arguments, ``await`` every call."""
-
-    client: AuthenticatedClient
 
     def __init__(
         self,

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Mapping
-from typing import Any, Protocol, Self, TypeVar
+from typing import Any, Generic, Protocol, Self, TypeVar, cast
 
 import httpx
 from attrs import define, field
@@ -29,6 +29,8 @@ from .redact import install_log_filter, redact, redact_url, register_secret
 from .retry import NEVER_SENT, POLICY_EXTENSION, AsyncRetryTransport, RetryPolicy, RetryTransport
 
 T = TypeVar("T")
+#: The generated client class a vendor uses (``AuthenticatedClient`` or ``Client``).
+G = TypeVar("G", AuthenticatedClient, Client)
 
 #: Default time limits (seconds). Sends are small JSON requests, so 5 s to connect is generous;
 #: 30 s to read leaves room for a bulk send of 50 messages. Override per client or per call.
@@ -81,7 +83,7 @@ def parse_model(model: type[M], data: Any, response: httpx.Response) -> M:
             headers=response.headers,
         )
     try:
-        return model.from_dict(data)
+        return model.from_dict(cast(Mapping[str, Any], data))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ResponseParseError(
             f"response does not match {model.__name__}: {type(exc).__name__}: {exc}",
@@ -128,15 +130,19 @@ def _request_options(timeout: TimeoutArg, retry: RetryPolicy | None) -> dict[str
     return options
 
 
+def _no_entries() -> dict[str, str]:
+    return {}
+
+
 @define(frozen=True)
-class Connection:
+class Connection(Generic[G]):
     """Where and how a vendor client talks: built by each vendor's settings function."""
 
-    generated: AuthenticatedClient | Client
+    generated: G
     base_url: str
     auth_description: str
-    headers: Mapping[str, str] = field(factory=dict, repr=False)
-    params: Mapping[str, str] = field(factory=dict, repr=False)
+    headers: Mapping[str, str] = field(factory=_no_entries, repr=False)
+    params: Mapping[str, str] = field(factory=_no_entries, repr=False)
     auth: tuple[str, str] | None = field(default=None, repr=False)
 
 
@@ -146,7 +152,7 @@ class _APIBase:
     _auth_description: str
     base_url: str
 
-    def _configure(self, connection: Connection, timeout: TimeoutArg, retry: RetryPolicy | None) -> dict[str, Any]:
+    def _configure(self, connection: Connection[Any], timeout: TimeoutArg, retry: RetryPolicy | None) -> dict[str, Any]:
         install_log_filter(__name__.rsplit(".", 2)[0])
         self.base_url = connection.base_url.rstrip("/")
         self._auth_description = connection.auth_description
@@ -167,14 +173,14 @@ class _APIBase:
         return f"{type(self).__name__}(base_url={redact_url(self.base_url)!r}, auth={self._auth_description!r})"
 
 
-class SyncAPI(_APIBase):
+class SyncAPI(_APIBase, Generic[G]):
     """Base of the synchronous vendor clients."""
 
-    client: AuthenticatedClient | Client
+    client: G
 
     def __init__(
         self,
-        connection: Connection,
+        connection: Connection[G],
         *,
         timeout: TimeoutArg = None,
         retry: RetryPolicy | None = None,
@@ -211,14 +217,14 @@ class SyncAPI(_APIBase):
         self.close()
 
 
-class AsyncAPI(_APIBase):
+class AsyncAPI(_APIBase, Generic[G]):
     """Base of the asynchronous vendor clients."""
 
-    client: AuthenticatedClient | Client
+    client: G
 
     def __init__(
         self,
-        connection: Connection,
+        connection: Connection[G],
         *,
         timeout: TimeoutArg = None,
         retry: RetryPolicy | None = None,

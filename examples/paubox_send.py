@@ -1,0 +1,57 @@
+"""Send a message with an attachment through Paubox and read its receipt.
+
+    PAUBOX_API_USERNAME=... PAUBOX_API_KEY=... python examples/paubox_send.py
+    (PAUBOX_BASE_URL=http://127.0.0.1:8025/paubox/v1/{api_username} for the local sandbox)
+"""
+
+from __future__ import annotations
+
+import base64
+
+from paubox_client import (
+    Attachment,
+    Message,
+    MessageContent,
+    MessageHeaders,
+    MessageReceiptResponse,
+    NotFoundError,
+    Paubox,
+)
+
+
+def build_message(to: str, sender: str) -> Message:
+    headers = MessageHeaders(subject="Your lab results", from_=sender)
+    headers["X-Campaign-Id"] = "results-2026"  # any X- header travels in message.headers
+    return Message(
+        recipients=[to],
+        headers=headers,
+        content=MessageContent(textplain="Your results are ready.", texthtml="<p>Your results are ready.</p>"),
+        attachments=[
+            Attachment(
+                file_name="results.txt",
+                content_type="text/plain",
+                content=base64.b64encode(b"all clear").decode("ascii"),
+            )
+        ],
+    )
+
+
+def send_and_check(paubox: Paubox, to: str, sender: str) -> MessageReceiptResponse | None:
+    sent = paubox.send_message(build_message(to, sender), override_open_tracking=True)
+    tracking_id = sent.source_tracking_id
+    if not isinstance(tracking_id, str):
+        return None
+    try:
+        return paubox.get_message_receipt(tracking_id)
+    except NotFoundError:
+        return None  # receipts can lag a moment behind the send
+
+
+def main() -> None:
+    with Paubox() as paubox:
+        receipt = send_and_check(paubox, "patient@example.com", "clinic@verified.example.com")
+        print(receipt.data.message.message_deliveries if receipt else "no receipt yet")
+
+
+if __name__ == "__main__":
+    main()
