@@ -42,7 +42,15 @@ def wheels(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     built: dict[str, Path] = {}
     for vendor in VENDORS:
         subprocess.run(
-            [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(ROOT / "generated" / f"{vendor}-client")],
+            [
+                sys.executable,
+                "-m",
+                "build",
+                "--wheel",
+                "--outdir",
+                str(out),
+                str(ROOT / "generated" / f"{vendor}-client"),
+            ],
             check=True,
             capture_output=True,
         )
@@ -85,4 +93,4 @@ def test_wheel_installs_alone_in_a_fresh_venv(wheels: dict[str, Path], vendor: s
     extra = set(found["installed"]) - set(found["closure"]) - tooling
     assert not extra, f"installed but not required by {vendor}-client: {extra}"
     direct = set(found["closure"]) - {f"{vendor}-client"}
-    assert ALLOWED_RUNTIME <= direct
+    assert direct >= ALLOWED_RUNTIME

@@ -12,7 +12,16 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run_mypy(path: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--config-file", str(ROOT / "pyproject.toml"), str(path)],
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--no-incremental",
+            "--config-file",
+            str(ROOT / "pyproject.toml"),
+            str(path),
+        ],
         capture_output=True,
         text=True,
         cwd=ROOT,
