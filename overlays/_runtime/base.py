@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Mapping
-from typing import Any, Generic, Protocol, Self, TypeVar, cast
+from typing import Any, Generic, NoReturn, Protocol, Self, TypeVar, cast
 
 import httpx
 from attrs import define, field
@@ -23,7 +23,14 @@ from attrs import define, field
 from ..client import AuthenticatedClient, Client
 from .errors import APIConnectionError, APIStatusError, APITimeoutError, ConfigurationError, ResponseParseError
 from .redact import install_log_filter, redact, redact_url, register_secret
-from .retry import NEVER_SENT, POLICY_EXTENSION, AsyncRetryTransport, RetryPolicy, RetryTransport
+from .retry import (
+    NEVER_SENT,
+    POLICY_EXTENSION,
+    SENDS_MESSAGE_EXTENSION,
+    AsyncRetryTransport,
+    RetryPolicy,
+    RetryTransport,
+)
 
 T = TypeVar("T")
 #: The generated client class a vendor uses (``AuthenticatedClient`` or ``Client``).
@@ -60,7 +67,7 @@ def response_json(response: httpx.Response) -> Any:
     """The decoded JSON body, or ``ResponseParseError`` keeping the raw bytes."""
     try:
         return json.loads(response.content)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         raise ResponseParseError(
             f"response body is not JSON ({exc})",
             status_code=response.status_code,
@@ -92,7 +99,7 @@ def parse_model(model: type[M], data: Any, response: httpx.Response) -> M:
 
 def raise_status_error(
     cls: type[APIStatusError], response: httpx.Response, error: Any, detail: str | None = None
-) -> None:
+) -> NoReturn:
     """Raise ``cls`` for ``response``; the message is the vendor's own words when it gave any."""
     message = detail or f"{response.request.method} {redact_url(str(response.url.copy_with(query=None)))} failed"
     raise cls(
@@ -117,14 +124,23 @@ def _transport_error(error: httpx.TransportError, request: httpx.Request) -> API
     )
 
 
-def _request_options(timeout: TimeoutArg, retry: RetryPolicy | None) -> dict[str, Any]:
-    options: dict[str, Any] = {}
+def as_send(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Mark a request as one that delivers a message, so it is retried like a POST (see retry.py)."""
+    kwargs["extensions"] = {**kwargs.get("extensions", {}), SENDS_MESSAGE_EXTENSION: True}
+    return kwargs
+
+
+def _with_options(kwargs: dict[str, Any], timeout: TimeoutArg, retry: RetryPolicy | None) -> dict[str, Any]:
+    """The request kwargs plus a per-call timeout and retry policy, when given."""
     resolved = _as_timeout(timeout)
+    if resolved is None and retry is None:
+        return kwargs
+    merged = dict(kwargs)
     if resolved is not None:
-        options["timeout"] = resolved
+        merged["timeout"] = resolved
     if retry is not None:
-        options["extensions"] = {POLICY_EXTENSION: retry}
-    return options
+        merged["extensions"] = {**kwargs.get("extensions", {}), POLICY_EXTENSION: retry}
+    return merged
 
 
 def _no_entries() -> dict[str, str]:
@@ -188,11 +204,10 @@ class SyncAPI(_APIBase, Generic[G]):
         self.client = connection.generated.set_httpx_client(self._http)
 
     def _send(self, kwargs: dict[str, Any], timeout: TimeoutArg, retry: RetryPolicy | None) -> httpx.Response:
-        options = _request_options(timeout, retry)
         try:
-            return self._http.request(**kwargs, **options) if options else self._http.request(**kwargs)
+            return self._http.request(**_with_options(kwargs, timeout, retry))
         except httpx.TransportError as error:
-            raise _transport_error(error, self._http.build_request(**kwargs)) from None
+            raise _transport_error(error, error.request) from None
 
     def _call(
         self,
@@ -232,11 +247,10 @@ class AsyncAPI(_APIBase, Generic[G]):
         self.client = connection.generated.set_async_httpx_client(self._http)
 
     async def _send(self, kwargs: dict[str, Any], timeout: TimeoutArg, retry: RetryPolicy | None) -> httpx.Response:
-        options = _request_options(timeout, retry)
         try:
-            return await (self._http.request(**kwargs, **options) if options else self._http.request(**kwargs))
+            return await self._http.request(**_with_options(kwargs, timeout, retry))
         except httpx.TransportError as error:
-            raise _transport_error(error, self._http.build_request(**kwargs)) from None
+            raise _transport_error(error, error.request) from None
 
     async def _call(
         self,

@@ -63,15 +63,19 @@ class APITimeoutError(APIConnectionError):
 
 
 class ResponseParseError(ClientError):
-    """A response arrived but its body or status could not be understood.
+    """A success-range answer that could not be understood.
 
-    Covers HTML error pages, truncated JSON, status codes outside the IANA list and values the
-    spec does not allow. ``body`` keeps the raw bytes for diagnosis.
+    Covers HTML pages, truncated JSON and bodies the spec does not allow on a 2xx, and statuses a
+    client cannot act on (1xx, 3xx, 204 where a body is due). An *error* status outside the IANA
+    list is still an error: 499 raises ``BadRequestError``, 520 ``ServerError``, each keeping the
+    raw body. ``body`` keeps the raw bytes; the message shows a redacted preview.
     """
 
     def __init__(self, message: str, *, status_code: int, body: bytes, headers: Mapping[str, str]) -> None:
-        preview = body[:200].decode("utf-8", "replace")
-        super().__init__(f"{message} (HTTP {status_code}, body starts {preview!r})")
+        from .redact import redact
+
+        preview = redact(body[:200].decode("utf-8", "replace"))
+        super().__init__(f"{redact(message)} (HTTP {status_code}, body starts {preview!r})")
         self.status_code = status_code
         self.body = body
         self.headers = dict(headers)

@@ -37,6 +37,9 @@ logger = logging.getLogger(__name__)
 
 #: Request extension key an overlay call uses to override the client's policy for one call.
 POLICY_EXTENSION = "retry_policy"
+#: Request extension marking a request that delivers a message whatever its method (SendClean's
+#: legacy ``sendTemplateHTTPGet`` is a GET that sends an email): it gets the rules of a POST.
+SENDS_MESSAGE_EXTENSION = "sends_message"
 
 RETRY_ANY_METHOD = frozenset({429, 502, 503, 504})
 RETRY_IDEMPOTENT_ONLY = frozenset({500})
@@ -65,8 +68,11 @@ class RetryPolicy:
     max_retry_after: float = field(default=60.0, validator=_non_negative)
     retry_sends: bool = False
 
-    def _may_repeat(self, request: httpx.Request) -> bool:
-        return self.retry_sends or request.method in IDEMPOTENT_METHODS
+    def may_repeat(self, request: httpx.Request) -> bool:
+        """Whether resending ``request`` after it may have reached the server is harmless."""
+        if self.retry_sends:
+            return True
+        return request.method in IDEMPOTENT_METHODS and not request.extensions.get(SENDS_MESSAGE_EXTENSION)
 
     def backoff(self, attempt: int) -> float:
         ceiling = min(self.backoff_max, self.backoff_base * 2.0**attempt)
@@ -77,7 +83,7 @@ class RetryPolicy:
         if attempt >= self.max_retries:
             return None
         status = response.status_code
-        if status not in RETRY_ANY_METHOD and not (status in RETRY_IDEMPOTENT_ONLY and self._may_repeat(request)):
+        if status not in RETRY_ANY_METHOD and not (status in RETRY_IDEMPOTENT_ONLY and self.may_repeat(request)):
             return None
         hinted = parse_retry_after(response.headers.get("retry-after"))
         if hinted is None:
@@ -88,7 +94,7 @@ class RetryPolicy:
         """Seconds to wait before retrying after a transport failure, or None to re-raise it."""
         if attempt >= self.max_retries:
             return None
-        if isinstance(error, NEVER_SENT) or self._may_repeat(request):
+        if isinstance(error, NEVER_SENT) or self.may_repeat(request):
             return self.backoff(attempt)
         return None
 

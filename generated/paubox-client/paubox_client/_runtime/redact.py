@@ -22,7 +22,9 @@ from urllib.parse import quote, quote_plus
 MASK = "***"
 SECRET_QUERY_KEYS = ("token", "api_key", "apikey", "password")
 _QUERY_SECRET = re.compile(r"(?i)([?&](?:" + "|".join(SECRET_QUERY_KEYS) + r")=)[^&#\s'\"]*")
-_MIN_SECRET_LENGTH = 4  # shorter values would mask ordinary words
+# Shorter values would mask ordinary words ("token"); short secrets are still kept out of URLs and
+# headers by redact_url and by never logging headers.
+_MIN_SECRET_LENGTH = 8
 
 _secrets: set[str] = set()
 _lock = threading.Lock()
