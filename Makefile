@@ -36,7 +36,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: install
-	$(BIN)/mypy $(foreach v,$(VENDORS),-p $(v)_client) examples
+	$(BIN)/mypy $(foreach v,$(VENDORS),generated/$(v)-client/$(v)_client) examples
 	node_modules/.bin/pyright
 
 test: install check lint typecheck

@@ -1,7 +1,7 @@
 """Send a message with an attachment through Paubox and read its receipt.
 
-    PAUBOX_API_USERNAME=... PAUBOX_API_KEY=... python examples/paubox_send.py
-    (PAUBOX_BASE_URL=http://127.0.0.1:8025/paubox/v1/{api_username} for the local sandbox)
+PAUBOX_API_USERNAME=... PAUBOX_API_KEY=... python examples/paubox_send.py
+(PAUBOX_BASE_URL=http://127.0.0.1:8025/paubox/v1/{api_username} for the local sandbox)
 """
 
 from __future__ import annotations

@@ -1,0 +1,509 @@
+"""SMTP.com: what each overlay call sends and how its answer is read (shared by sync and async).
+
+Request building goes through the generated ``_get_kwargs`` of each operation module, so the spec
+alone decides method, path, query and body shape. The JSON body is then encoded once here (the
+bytes that are measured against the 10 MB limit are the bytes that are sent). Decoding applies
+SMTP.com's JSend rules: ``{"status": "success", "data": ...}`` is success; ``"fail"`` or
+``"error"`` is an error whatever the HTTP status, with field-level messages under ``data``.
+"""
+
+# pyright: reportPrivateUsage=false
+# (the overlay builds requests with each generated module's ``_get_kwargs`` on purpose: it is the
+# one place that turns the spec into method, path, query and body)
+from __future__ import annotations
+
+import copy
+import email.errors
+import email.header
+import email.message
+import email.parser
+import email.policy
+import email.utils
+import json
+import os
+import re
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any, NoReturn, cast
+
+import httpx
+
+from ._runtime.base import credential, parse_model, raise_status_error, response_json
+from ._runtime.errors import (
+    APIStatusError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    InvalidRequestError,
+    NotFoundError,
+    ResponseParseError,
+    ServerError,
+    status_error_class,
+)
+from ._runtime.validate import base64_text, no_line_breaks, no_line_breaks_in_map, required_text
+from .api.messages import v4_messages_get, v4_messages_mime_post, v4_messages_post
+from .helpers import (
+    AUTH_MODES,
+    DEFAULT_BASE_URL,
+    MAX_LIST_LIMIT,
+    MAX_MESSAGE_BYTES,
+    MAX_RECIPIENTS,
+    MAX_SUBJECT_LENGTH,
+    TimeArg,
+)
+from .models import (
+    EmailAddress,
+    ErrorEnvelope,
+    MessageAttachment,
+    MessageBody,
+    MessagePart,
+    MessagesListResponse,
+    Originator,
+    Recipients,
+    SendMessageRequest,
+    SendMessageResponse,
+    SendMimeMessageRequest,
+)
+from .models.v4_messages_get_event import V4_MESSAGES_GET_EVENT_VALUES, V4MessagesGetEvent
+from .types import UNSET, Unset
+
+_HEADER_NAME = re.compile(r"[!-9;-~]+")  # printable ASCII except ":" (RFC 5322 ftext)
+_RFC822 = "message/rfc822"
+
+
+def settings(api_key: str | None, base_url: str | None, auth: str) -> tuple[str, str]:
+    """(base URL, API key) from the arguments or SMTPCOM_API_KEY / SMTPCOM_BASE_URL."""
+    if auth not in AUTH_MODES:
+        raise ConfigurationError(f"auth must be one of {', '.join(map(repr, AUTH_MODES))}, got {auth!r}")
+    key = credential(api_key, argument="api_key", env="SMTPCOM_API_KEY")
+    url = base_url or os.environ.get("SMTPCOM_BASE_URL") or DEFAULT_BASE_URL
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError, ValueError):
+        raise ConfigurationError("base_url (or SMTPCOM_BASE_URL) is not a valid URL") from None
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise ConfigurationError("base_url (or SMTPCOM_BASE_URL) must be an http(s) URL with a host")
+    if parsed.userinfo:
+        raise ConfigurationError("base_url must not contain credentials: pass api_key=... and auth='basic'")
+    return url.rstrip("/"), key
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _path(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}" if prefix else name
+
+
+def _list(value: list[Any] | Unset | None) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _media_type(value: object) -> str:
+    text = _text(value) or ""
+    return text.split(";", 1)[0].strip().lower()
+
+
+def check_address(field: str, value: object) -> None:
+    if not isinstance(value, EmailAddress):
+        raise InvalidRequestError(field, f"must be an EmailAddress, got {type(value).__name__}")
+    required_text(f"{field}.address", _text(value.address))
+    no_line_breaks(f"{field}.address", value.address)
+    no_line_breaks(f"{field}.name", _text(value.name))
+
+
+def check_recipients(field: str, recipients: object) -> None:
+    """At least one recipient; at most 1000 in to + cc + bcc; ``bulk_list`` stands alone."""
+    if not isinstance(recipients, Recipients):
+        raise InvalidRequestError(field, "is required (a Recipients with to, cc, bcc or bulk_list)")
+    lists = {name: _list(getattr(recipients, name)) for name in ("to", "cc", "bcc", "bulk_list")}
+    if not any(lists.values()):
+        raise InvalidRequestError(field, "at least one address in to, cc, bcc or bulk_list is required")
+    if lists["bulk_list"] and (lists["to"] or lists["cc"] or lists["bcc"]):
+        raise InvalidRequestError(f"{field}.bulk_list", "cannot be combined with to, cc or bcc")
+    count = len(lists["to"]) + len(lists["cc"]) + len(lists["bcc"])
+    if count > MAX_RECIPIENTS:
+        raise InvalidRequestError(
+            field, f"{count} addresses in to, cc and bcc; SMTP.com allows at most {MAX_RECIPIENTS} per request"
+        )
+    for name, addresses in lists.items():
+        for index, address in enumerate(addresses):
+            check_address(f"{field}.{name}[{index}]", address)
+
+
+def check_originator(field: str, originator: object) -> None:
+    """At least one of ``from`` or ``reply_to``."""
+    if not isinstance(originator, Originator):
+        raise InvalidRequestError(field, "is required (an Originator with from_ or reply_to)")
+    if isinstance(originator.from_, Unset) and isinstance(originator.reply_to, Unset):
+        raise InvalidRequestError(field, "at least one of from or reply_to is required")
+    for name, value in (("from", originator.from_), ("reply_to", originator.reply_to)):
+        if not isinstance(value, Unset):
+            check_address(f"{field}.{name}", value)
+
+
+def check_custom_headers(field: str, headers: object) -> None:
+    if isinstance(headers, Unset) or headers is None:
+        return
+    values: Mapping[str, object] = getattr(headers, "additional_properties", {})
+    for name in values:
+        if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
+            raise InvalidRequestError(f"{field}[{name!r}]", "is not a valid header name")
+    no_line_breaks_in_map(field, values)
+
+
+def _check_part(field: str, part: object) -> None:
+    if not isinstance(part, MessagePart):
+        raise InvalidRequestError(field, f"must be a MessagePart, got {type(part).__name__}")
+    if _media_type(part.type_) == _RFC822:
+        raise InvalidRequestError(f"{field}.type", "message/rfc822 parts are not allowed by SMTP.com")
+    if _text(part.content) is None:
+        raise InvalidRequestError(f"{field}.content", "must be text")
+    for name in ("type_", "charset", "encoding", "version"):
+        no_line_breaks(f"{field}.{name.rstrip('_')}", _text(getattr(part, name)))
+
+
+def _check_attachment(field: str, attachment: object) -> None:
+    if not isinstance(attachment, MessageAttachment):
+        raise InvalidRequestError(field, f"must be a MessageAttachment, got {type(attachment).__name__}")
+    if _media_type(attachment.type_) == _RFC822:
+        raise InvalidRequestError(f"{field}.type", "message/rfc822 attachments are not allowed by SMTP.com")
+    required_text(f"{field}.filename", _text(attachment.filename))
+    content = _text(attachment.content)
+    if content is None:
+        raise InvalidRequestError(f"{field}.content", "must be text (base64 with encoding='base64')")
+    for name in ("type_", "filename", "cid", "encoding", "version"):
+        no_line_breaks(f"{field}.{name.rstrip('_')}", _text(getattr(attachment, name)))
+    if (_text(attachment.encoding) or "").strip().lower() == "base64":
+        base64_text(f"{field}.content", content)
+
+
+def check_body(field: str, body: object) -> None:
+    if not isinstance(body, MessageBody):
+        raise InvalidRequestError(field, "is required (a MessageBody with at least one part)")
+    parts = _list(body.parts)
+    if not parts:
+        raise InvalidRequestError(f"{field}.parts", "at least one part is required")
+    for index, part in enumerate(parts):
+        _check_part(f"{field}.parts[{index}]", part)
+    for index, attachment in enumerate(_list(body.attachments)):
+        _check_attachment(f"{field}.attachments[{index}]", attachment)
+
+
+def check_send_request(message: object, field: str = "message") -> None:
+    """SMTP.com's documented rules for ``POST /v4/messages``, checked before anything is sent."""
+    if not isinstance(message, SendMessageRequest):
+        raise InvalidRequestError(field, f"must be a SendMessageRequest, got {type(message).__name__}")
+    required_text(_path(field, "channel"), _text(message.channel))
+    check_recipients(_path(field, "recipients"), message.recipients)
+    check_originator(_path(field, "originator"), message.originator)
+    subject = message.subject
+    if not isinstance(subject, Unset):
+        text = _text(subject)
+        no_line_breaks(_path(field, "subject"), text)
+        if text is not None and len(text) > MAX_SUBJECT_LENGTH:
+            raise InvalidRequestError(
+                _path(field, "subject"), f"{len(text)} characters; at most {MAX_SUBJECT_LENGTH} are allowed"
+            )
+    check_custom_headers(_path(field, "custom_headers"), message.custom_headers)
+    check_body(_path(field, "body"), message.body)
+
+
+def _mime_has_rfc822_part(mime: str) -> bool:
+    if _RFC822 not in mime.lower():  # cheap pre-check before parsing the document
+        return False
+    parsed = email.parser.Parser(policy=email.policy.compat32).parsestr(mime)
+    return any(part.get_content_type() == _RFC822 for part in parsed.walk())
+
+
+def check_mime_request(message: object, field: str = "message", mime_field: str | None = None) -> None:
+    """The rules for ``POST /v4/messages/mime``: those of a send, applied to the envelope and the MIME document."""
+    if not isinstance(message, SendMimeMessageRequest):
+        raise InvalidRequestError(field, f"must be a SendMimeMessageRequest, got {type(message).__name__}")
+    mime_field = mime_field or _path(field, "mime")
+    required_text(_path(field, "channel"), _text(message.channel))
+    check_recipients(_path(field, "recipients"), message.recipients)
+    check_originator(_path(field, "originator"), message.originator)
+    mime = _text(message.mime)
+    required_text(mime_field, mime)
+    assert mime is not None
+    try:
+        size = len(mime.encode("utf-8"))
+    except UnicodeEncodeError:
+        raise InvalidRequestError(mime_field, "is not valid Unicode text") from None
+    _check_size(mime_field, size, "MIME document")
+    if _mime_has_rfc822_part(mime):
+        raise InvalidRequestError(mime_field, "message/rfc822 parts are not allowed by SMTP.com")
+
+
+def _check_size(field: str, size: int, what: str) -> None:
+    if size >= MAX_MESSAGE_BYTES:
+        raise InvalidRequestError(
+            field, f"the {what} is {size} bytes; SMTP.com refuses messages of {MAX_MESSAGE_BYTES} bytes or more"
+        )
+
+
+def _encode_json(kwargs: dict[str, Any], field: str) -> bytes:
+    """Serialise the generated ``json=`` body to the exact bytes sent (as httpx 0.28 would)."""
+    try:
+        content = json.dumps(kwargs.pop("json"), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        encoded = content.encode("utf-8")
+    except (TypeError, ValueError) as exc:
+        raise InvalidRequestError(field, f"cannot be encoded as JSON: {exc}") from None
+    kwargs["content"] = encoded
+    return encoded
+
+
+# --------------------------------------------------------------------------- requests
+
+
+def send_request(message: SendMessageRequest) -> dict[str, Any]:
+    check_send_request(message)
+    kwargs = v4_messages_post._get_kwargs(body=message)
+    _check_size("message", len(_encode_json(kwargs, "message")), "JSON body")
+    return kwargs
+
+
+def send_mime_request(
+    message: SendMimeMessageRequest, *, field: str = "message", mime_field: str | None = None
+) -> dict[str, Any]:
+    check_mime_request(message, field, mime_field)
+    kwargs = v4_messages_mime_post._get_kwargs(body=message)
+    _encode_json(kwargs, field or mime_field or "message")
+    return kwargs
+
+
+def _time(field: str, value: object) -> str:
+    if value is None:
+        raise InvalidRequestError(field, "is required")
+    if isinstance(value, datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise InvalidRequestError(field, "a datetime must be timezone-aware")
+        return str(int(value.timestamp()))
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value < 0:
+            raise InvalidRequestError(field, "epoch seconds must not be negative")
+        return str(value)
+    if isinstance(value, str):
+        if not value.strip():
+            raise InvalidRequestError(field, "must not be blank")
+        no_line_breaks(field, value)
+        return value.strip()
+    raise InvalidRequestError(field, "must be RFC 2822 text, UNIX epoch seconds or a timezone-aware datetime")
+
+
+def _int(field: str, value: object, low: int, high: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidRequestError(field, "must be an integer")
+    if value < low or (high is not None and value > high):
+        bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
+        raise InvalidRequestError(field, f"must be {bounds}, got {value}")
+    return value
+
+
+def list_request(
+    channel: str,
+    start: TimeArg,
+    limit: int,
+    offset: int,
+    end: TimeArg | None,
+    event: V4MessagesGetEvent | None,
+    msg_id: str | None,
+) -> dict[str, Any]:
+    required_text("channel", _text(channel))
+    event_value: V4MessagesGetEvent | Unset = UNSET
+    if event is not None:
+        if event not in V4_MESSAGES_GET_EVENT_VALUES:
+            raise InvalidRequestError("event", f"must be one of {sorted(V4_MESSAGES_GET_EVENT_VALUES)}, got {event!r}")
+        event_value = event
+    if msg_id is not None:
+        required_text("msg_id", _text(msg_id))
+    return v4_messages_get._get_kwargs(
+        channel=channel,
+        start=_time("start", start),
+        limit=_int("limit", limit, 1, MAX_LIST_LIMIT),
+        offset=_int("offset", offset, 0),
+        end=UNSET if end is None else _time("end", end),
+        event=event_value,
+        msg_id=UNSET if msg_id is None else msg_id,
+    )
+
+
+# --------------------------------------------------------------------------- email.message helper
+
+
+def _decoded(name: str) -> str:
+    if "=?" not in name:
+        return name
+    try:
+        return str(email.header.make_header(email.header.decode_header(name)))
+    except (email.errors.HeaderParseError, LookupError, UnicodeError):
+        return name
+
+
+def _addresses(msg: email.message.Message, header: str) -> list[EmailAddress]:
+    values = [str(v) for v in msg.get_all(header, [])]
+    result: list[EmailAddress] = []
+    for name, address in email.utils.getaddresses(values):
+        if not address:
+            if name:
+                raise InvalidRequestError(f"msg[{header!r}]", f"could not parse an address from {values!r}")
+            continue  # an empty group such as "undisclosed-recipients:;"
+        if "@" not in address:
+            raise InvalidRequestError(f"msg[{header!r}]", f"{address!r} is not an email address")
+        display = _decoded(name).strip()
+        result.append(EmailAddress(address=address, name=display) if display else EmailAddress(address=address))
+    return result
+
+
+def recipients_from(msg: email.message.Message) -> Recipients:
+    """The envelope recipients named in the To, Cc and Bcc headers."""
+    lists = {header.lower(): _addresses(msg, header) for header in ("To", "Cc", "Bcc")}
+    return Recipients(**{name: (found or UNSET) for name, found in lists.items()})
+
+
+def originator_from(msg: email.message.Message) -> Originator:
+    """``from`` and ``reply_to`` from the first address of the From and Reply-To headers."""
+    senders = _addresses(msg, "From")
+    reply_to = _addresses(msg, "Reply-To")
+    return Originator(from_=senders[0] if senders else UNSET, reply_to=reply_to[0] if reply_to else UNSET)
+
+
+def email_message_request(
+    msg: object,
+    channel: str,
+    recipients: Recipients | None,
+    originator: Originator | None,
+) -> dict[str, Any]:
+    if not isinstance(msg, email.message.Message):
+        raise InvalidRequestError("msg", f"must be an email.message.EmailMessage, got {type(msg).__name__}")
+    message = cast(email.message.Message, msg)
+    for index, part in enumerate(message.walk()):
+        if part.get_content_type() == _RFC822:
+            raise InvalidRequestError(f"msg.parts[{index}]", "message/rfc822 parts are not allowed by SMTP.com")
+    envelope_to = recipients if recipients is not None else recipients_from(message)
+    envelope_from = originator if originator is not None else originator_from(message)
+    sendable = copy.copy(message)  # shallow: `del` rebuilds the header list, so `msg` keeps its Bcc
+    del sendable["Bcc"]
+    policy = message.policy.clone(linesep="\r\n")
+    try:
+        mime = sendable.as_string(policy=policy)
+    except (ValueError, TypeError, LookupError, email.errors.MessageError) as exc:
+        raise InvalidRequestError("msg", f"cannot be serialised as MIME: {exc}") from None
+    request = SendMimeMessageRequest(mime=mime, channel=channel, recipients=envelope_to, originator=envelope_from)
+    return send_mime_request(request, field="", mime_field="msg")
+
+
+# --------------------------------------------------------------------------- responses
+
+
+def _flatten(prefix: str, value: object, into: list[str]) -> None:
+    if isinstance(value, Mapping):
+        for key, item in cast(Mapping[object, object], value).items():
+            _flatten(f"{prefix}.{key}" if prefix else str(key), item, into)
+    elif isinstance(value, list):
+        items = cast(list[object], value)
+        text = ", ".join(v if isinstance(v, str) else json.dumps(v) for v in items)
+        into.append(f"{prefix}: {text}" if prefix else text)
+    elif value is not None:
+        text = value if isinstance(value, str) else json.dumps(value)
+        into.append(f"{prefix}: {text}" if prefix else text)
+
+
+def describe(envelope: ErrorEnvelope) -> str:
+    """The vendor's own words: ``"start: could not be blank; limit: must be provided"``."""
+    parts: list[str] = []
+    if isinstance(envelope.message, str) and envelope.message:
+        parts.append(envelope.message)
+    if not isinstance(envelope.data, Unset):
+        data = envelope.data.to_dict()
+        errors = data.pop("errors", None)
+        _flatten("", errors, parts)
+        _flatten("", data, parts)
+    return "; ".join(parts)
+
+
+def _failure_class(envelope: ErrorEnvelope) -> type[APIStatusError]:
+    """The error class for a JSend failure that arrived with a 2xx status."""
+    if envelope.status == "error":
+        return ServerError
+    data = envelope.data
+    if not isinstance(data, Unset):
+        if isinstance(data.api_key, str):
+            return AuthenticationError
+        if isinstance(data.error, str) and "not found" in data.error.lower():
+            return NotFoundError
+    return BadRequestError
+
+
+def _raise(cls: type[APIStatusError], response: httpx.Response, envelope: ErrorEnvelope | None) -> NoReturn:
+    where = f"{response.request.method} {response.request.url.path}"
+    said = describe(envelope) if envelope is not None else ""
+    if said:
+        detail = f"SMTP.com refused {where}: {said}"
+    elif envelope is not None:
+        detail = f"SMTP.com refused {where} (status {envelope.status!r}, no details)"
+    else:
+        detail = f"{where} failed; the body is not SMTP.com's JSON error envelope"
+    raise_status_error(cls, response, envelope, detail)
+
+
+def _envelope(response: httpx.Response, payload: Any) -> ErrorEnvelope | None:
+    try:
+        return parse_model(ErrorEnvelope, payload, response)
+    except ResponseParseError:
+        return None
+
+
+def _jsend_status(payload: object) -> object:
+    return cast(Mapping[str, object], payload).get("status") if isinstance(payload, Mapping) else None
+
+
+def _error_status(response: httpx.Response) -> NoReturn:
+    try:
+        payload: Any = response_json(response)
+    except ResponseParseError:
+        payload = None  # an HTML page from a proxy, say: the status still decides the class
+    envelope = _envelope(response, payload) if payload is not None else None
+    _raise(status_error_class(response.status_code), response, envelope)
+
+
+def _raise_for_error(response: httpx.Response) -> object:
+    """The decoded JSON of a success; raises for every kind of failure."""
+    status = response.status_code
+    if not 100 <= status <= 599:
+        raise ResponseParseError(
+            f"HTTP status {status} is outside 100-599",
+            status_code=status,
+            body=response.content,
+            headers=response.headers,
+        )
+    if status >= 400:
+        _error_status(response)
+    if not 200 <= status < 300:
+        raise ResponseParseError(
+            f"unexpected HTTP status {status}", status_code=status, body=response.content, headers=response.headers
+        )
+    payload: object = response_json(response)
+    jsend_status = _jsend_status(payload)
+    if jsend_status in ("fail", "error"):
+        envelope = _envelope(response, payload)
+        if envelope is not None:
+            _raise(_failure_class(envelope), response, envelope)
+        _raise(ServerError if jsend_status == "error" else BadRequestError, response, None)
+    return payload
+
+
+def decoder(model: type[Any]) -> Callable[[httpx.Response], Any]:
+    def decode(response: httpx.Response) -> Any:
+        return parse_model(model, _raise_for_error(response), response)
+
+    return decode
+
+
+decode_send: Callable[[httpx.Response], SendMessageResponse] = decoder(SendMessageResponse)
+decode_list: Callable[[httpx.Response], MessagesListResponse] = decoder(MessagesListResponse)
