@@ -20,8 +20,8 @@ from urllib.parse import quote
 
 import httpx
 
-from ._runtime.base import credential, parse_model, raise_status_error, response_json
-from ._runtime.errors import InvalidRequestError, ResponseParseError, status_error_class
+from ._runtime.base import M, credential, parse_model, raise_status_error, response_json
+from ._runtime.errors import BadRequestError, InvalidRequestError, ResponseParseError, status_error_class
 from ._runtime.validate import base64_text, no_line_breaks, no_line_breaks_in_all, no_line_breaks_in_map
 from .api.messages import get_message_receipt, send_bulk_messages, send_message
 from .models import (
@@ -166,16 +166,34 @@ def _raise_for_error(
     raise_status_error(status_error_class(status), response, error, detail)
 
 
-def decoder(model: type[Any], error_model: type[Any] = ErrorResponse) -> Callable[[httpx.Response], Any]:
-    def decode(response: httpx.Response) -> Any:
+def _raise_for_error_envelope(response: httpx.Response, payload: Any, success_key: str) -> None:
+    """A 2xx body that carries ``errors`` and not the success key is a failure, not a result.
+
+    Paubox documents errors with 4xx statuses, but its own SDKs also read ``errors`` from 200
+    bodies; a send that reports errors and no tracking id must not pass as sent.
+    """
+    if not isinstance(payload, dict) or success_key in payload:
+        return
+    errors = payload.get("errors")
+    if not isinstance(errors, list) or not errors:
+        return
+    error = parse_model(ErrorResponse, payload, response)
+    first = errors[0] if isinstance(errors[0], dict) else {}
+    code = first.get("code")
+    cls = status_error_class(code) if isinstance(code, int) and 400 <= code < 600 else BadRequestError
+    raise_status_error(cls, response, error, _error_detail(error))
+
+
+def decoder(model: type[M], success_key: str, error_model: type[Any] = ErrorResponse) -> Callable[[httpx.Response], M]:
+    def decode(response: httpx.Response) -> M:
         _raise_for_error(response, error_model)
-        return parse_model(model, response_json(response), response)
+        payload = response_json(response)
+        _raise_for_error_envelope(response, payload, success_key)
+        return parse_model(model, payload, response)
 
     return decode
 
 
-decode_send: Callable[[httpx.Response], SingleSendResponse] = decoder(SingleSendResponse)
-decode_bulk: Callable[[httpx.Response], BulkSendResponse] = decoder(BulkSendResponse)
-decode_receipt: Callable[[httpx.Response], MessageReceiptResponse] = decoder(
-    MessageReceiptResponse, MessageReceiptErrorResponse
-)
+decode_send = decoder(SingleSendResponse, "sourceTrackingId")
+decode_bulk = decoder(BulkSendResponse, "messages")
+decode_receipt = decoder(MessageReceiptResponse, "data", MessageReceiptErrorResponse)
