@@ -9,9 +9,9 @@ import httpx
 
 from . import _operations as ops
 from ._runtime.base import AsyncAPI, Connection, SyncAPI, TimeoutArg
-from ._runtime.errors import AuthenticationError, BadRequestError, ClientError, ResponseParseError
+from ._runtime.errors import AuthenticationError, ClientError
 from ._runtime.retry import RetryPolicy
-from .bulk import BulkChunkFailure, BulkSendError, BulkSendResult, chunk_bounds, tracking_ids_from
+from .bulk import BulkChunkFailure, BulkSendError, BulkSendResult, chunk_bounds
 from .client import AuthenticatedClient
 from .models import BulkSendResponse, Message, MessageReceiptResponse, SingleSendResponse
 
@@ -26,47 +26,29 @@ def _connection(api_username: str | None, api_key: str | None, base_url: str | N
     )
 
 
-def _collect(
-    bounds: Sequence[tuple[int, int]], outcomes: Sequence[BulkSendResponse | ClientError | None], total: int
-) -> BulkSendResult:
+ChunkOutcome = list[str | ClientError] | ClientError | None
+"""Per chunk of a ``send_bulk``: per-message outcomes, the error that failed the whole chunk, or
+None when the chunk was never attempted (an authentication failure stopped the batch)."""
+
+
+def _collect(bounds: Sequence[tuple[int, int]], outcomes: Sequence[ChunkOutcome], total: int) -> BulkSendResult:
     """Merge per-chunk outcomes into one result, keeping every accepted id."""
     tracking_ids: list[str | None] = [None] * total
     failures: list[BulkChunkFailure] = []
-    skipped_because: ClientError | None = None
+    # With concurrency, chunks are not decided in input order: look for the stopping error first.
+    stopped_by = next((o for o in outcomes if isinstance(o, AuthenticationError)), None)
     for (start, stop), outcome in zip(bounds, outcomes, strict=True):
         if outcome is None:
-            assert skipped_because is not None
-            failures.append(BulkChunkFailure(start, stop, skipped_because, sent=False))
-            continue
-        if isinstance(outcome, ClientError):
+            assert stopped_by is not None, "a chunk is skipped only after an authentication failure"
+            failures.append(BulkChunkFailure(start, stop, stopped_by, sent=False))
+        elif isinstance(outcome, ClientError):
             failures.append(BulkChunkFailure(start, stop, outcome))
-            if isinstance(outcome, AuthenticationError):
-                skipped_because = outcome
-            continue
-        try:
-            ids = tracking_ids_from(outcome, stop - start)
-        except ValueError as exc:
-            failures.append(
-                BulkChunkFailure(start, stop, ResponseParseError(str(exc), status_code=200, body=b"", headers={}))
-            )
-            continue
-        for offset, tracking_id in enumerate(ids):
-            tracking_ids[start + offset] = tracking_id
-            if tracking_id is None:
-                item = outcome.messages[offset] if isinstance(outcome.messages, list) else None
-                failures.append(
-                    BulkChunkFailure(
-                        start + offset,
-                        start + offset + 1,
-                        BadRequestError(
-                            f"message {start + offset} was not accepted",
-                            status_code=200,
-                            error=item,
-                            body=b"",
-                            headers={},
-                        ),
-                    )
-                )
+        else:
+            for index, item in enumerate(outcome, start):
+                if isinstance(item, str):
+                    tracking_ids[index] = item
+                else:
+                    failures.append(BulkChunkFailure(index, index + 1, item))
     return BulkSendResult(tracking_ids, sorted(failures, key=lambda f: f.start))
 
 
@@ -136,14 +118,14 @@ class Paubox(SyncAPI[AuthenticatedClient]):
         batch = list(messages)
         ops.check_batch(batch)
         bounds = chunk_bounds(len(batch), chunk_size)
-        outcomes: list[BulkSendResponse | ClientError | None] = []
+        outcomes: list[ChunkOutcome] = []
         for start, stop in bounds:
             if any(isinstance(o, AuthenticationError) for o in outcomes):
                 outcomes.append(None)
                 continue
             try:
                 kwargs = ops.send_bulk_messages_request(batch[start:stop], checked=True)
-                outcomes.append(self._call(kwargs, ops.decode_bulk, timeout, retry))
+                outcomes.append(self._call(kwargs, ops.bulk_chunk_decoder(start, stop), timeout, retry))
             except ClientError as error:
                 outcomes.append(error)
         result = _collect(bounds, outcomes, len(batch))
@@ -213,13 +195,13 @@ class AsyncPaubox(AsyncAPI[AuthenticatedClient]):
         gate = asyncio.Semaphore(concurrency)
         auth_failure: list[AuthenticationError] = []
 
-        async def send_chunk(start: int, stop: int) -> BulkSendResponse | ClientError | None:
+        async def send_chunk(start: int, stop: int) -> ChunkOutcome:
             async with gate:
                 if auth_failure:
                     return None
                 try:
                     kwargs = ops.send_bulk_messages_request(batch[start:stop], checked=True)
-                    return await self._call(kwargs, ops.decode_bulk, timeout, retry)
+                    return await self._call(kwargs, ops.bulk_chunk_decoder(start, stop), timeout, retry)
                 except AuthenticationError as error:
                     auth_failure.append(error)
                     return error

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import quote
 
 import httpx
 
 from ._runtime.base import M, credential, parse_model, raise_status_error, response_json
-from ._runtime.errors import BadRequestError, InvalidRequestError, ResponseParseError, status_error_class
+from ._runtime.errors import BadRequestError, ClientError, InvalidRequestError, ResponseParseError, status_error_class
+from ._runtime.redact import redact
 from ._runtime.validate import base64_text, no_line_breaks, no_line_breaks_in_all, no_line_breaks_in_map
 from .api.messages import get_message_receipt, send_bulk_messages, send_message
 from .models import (
@@ -26,6 +27,7 @@ from .models import (
     BulkSendRequest,
     BulkSendRequestData,
     BulkSendResponse,
+    BulkSendResponseItem,
     ErrorResponse,
     Message,
     MessageReceiptErrorResponse,
@@ -44,11 +46,17 @@ BULK_CHUNK_SIZE = 50
 
 
 def settings(api_username: str | None, api_key: str | None, base_url: str | None) -> tuple[str, str]:
-    """(base URL, API key) from the arguments or PAUBOX_API_USERNAME / PAUBOX_API_KEY / PAUBOX_BASE_URL."""
-    username = credential(api_username, argument="api_username", env="PAUBOX_API_USERNAME", secret=False)
-    key = credential(api_key, argument="api_key", env="PAUBOX_API_KEY")
+    """(base URL, API key) from the arguments or PAUBOX_API_USERNAME / PAUBOX_API_KEY / PAUBOX_BASE_URL.
+
+    The username is only needed when the base URL has an ``{api_username}`` placeholder (the default
+    does); a gateway URL without one, such as ``https://api.paubox.com/v1/email``, needs only the key.
+    """
     template = base_url or os.environ.get("PAUBOX_BASE_URL") or DEFAULT_BASE_URL
-    return template.replace("{api_username}", quote(username, safe="")), key
+    if "{api_username}" in template:
+        username = credential(api_username, argument="api_username", env="PAUBOX_API_USERNAME", secret=False)
+        template = template.replace("{api_username}", quote(username, safe=""))
+    key = credential(api_key, argument="api_key", env="PAUBOX_API_KEY")
+    return template, key
 
 
 # --------------------------------------------------------------------------- validation
@@ -135,7 +143,7 @@ def get_message_receipt_request(source_tracking_id: str) -> dict[str, Any]:
 # --------------------------------------------------------------------------- responses
 
 
-def _error_detail(error: ErrorResponse | MessageReceiptErrorResponse) -> str | None:
+def _error_detail(error: ErrorResponse | MessageReceiptErrorResponse | BulkSendResponseItem) -> str | None:
     """ "Title: details" of the first reported error."""
     errors: list[ApiError] = error.errors if isinstance(error.errors, list) else []
     if not errors:
@@ -147,18 +155,23 @@ def _error_detail(error: ErrorResponse | MessageReceiptErrorResponse) -> str | N
 def _raise_for_error(
     response: httpx.Response, error_model: type[ErrorResponse] | type[MessageReceiptErrorResponse]
 ) -> None:
+    """Raise the typed error for a non-2xx answer. ``error_model`` is the operation's 404 body
+    (``MessageReceiptErrorResponse`` for receipts); every other error status, and a 404 body
+    without the echoed id, is read as the plain ``ErrorResponse`` envelope."""
     status = response.status_code
     if 200 <= status < 300:
         return
-    if status < 400:
+    if status < 400 or status >= 600:  # 1xx/3xx (redirects are not followed), or not HTTP at all
         raise ResponseParseError(
             f"unexpected HTTP status {status}", status_code=status, body=response.content, headers=response.headers
         )
-    error: ErrorResponse | MessageReceiptErrorResponse | None
-    try:
-        error = parse_model(error_model, response_json(response), response)
-    except ResponseParseError:
-        error = None  # an HTML page from a proxy, say: the status still decides the class
+    error: ErrorResponse | MessageReceiptErrorResponse | None = None
+    for model in (error_model, ErrorResponse) if status == 404 else (ErrorResponse,):
+        try:
+            error = parse_model(model, response_json(response), response)
+            break
+        except ResponseParseError:
+            continue  # an HTML page from a proxy, say: the status still decides the class
     detail = _error_detail(error) if error is not None else None
     raise_status_error(status_error_class(status), response, error, detail)
 
@@ -171,13 +184,13 @@ def _raise_for_error_envelope(response: httpx.Response, payload: Any, success_ke
     """
     if not isinstance(payload, dict) or success_key in payload:
         return
-    errors = payload.get("errors")
-    if not isinstance(errors, list) or not errors:
+    body = cast(dict[str, Any], payload)
+    if not isinstance(body.get("errors"), list) or not body["errors"]:
         return
-    error = parse_model(ErrorResponse, payload, response)
-    first = errors[0] if isinstance(errors[0], dict) else {}
-    code = first.get("code")
-    cls = status_error_class(code) if isinstance(code, int) and 400 <= code < 600 else BadRequestError
+    error = parse_model(ErrorResponse, body, response)
+    first = error.errors[0] if isinstance(error.errors, list) and error.errors else None
+    code = first.code if first is not None and isinstance(first.code, int) else None
+    cls = status_error_class(code) if code is not None and 400 <= code < 600 else BadRequestError
     raise_status_error(cls, response, error, _error_detail(error))
 
 
@@ -194,3 +207,44 @@ def decoder(model: type[M], success_key: str, error_model: type[Any] = ErrorResp
 decode_send = decoder(SingleSendResponse, "sourceTrackingId")
 decode_bulk = decoder(BulkSendResponse, "messages")
 decode_receipt = decoder(MessageReceiptResponse, "data", MessageReceiptErrorResponse)
+
+
+def bulk_chunk_decoder(start: int, stop: int) -> Callable[[httpx.Response], list[str | ClientError]]:
+    """Decode the reply to messages ``start`` to ``stop - 1`` of a ``send_bulk``: per message, its
+    tracking id or the error that kept it from being accepted.
+
+    A reply with the wrong number of results is a ``ResponseParseError`` for the whole chunk (which
+    result belongs to which message is unknowable); a result without a ``sourceTrackingId`` is a
+    ``BadRequestError`` for that message alone. Both keep the raw body and headers of the reply.
+    """
+
+    def decode(response: httpx.Response) -> list[str | ClientError]:
+        reply = decode_bulk(response)
+        items = reply.messages if isinstance(reply.messages, list) else []
+        expected = stop - start
+        if len(items) != expected:
+            raise ResponseParseError(
+                f"Paubox answered {len(items)} results for {expected} messages",
+                status_code=response.status_code,
+                body=response.content,
+                headers=response.headers,
+            )
+        outcomes: list[str | ClientError] = []
+        for offset, item in enumerate(items):
+            if isinstance(item.source_tracking_id, str) and item.source_tracking_id:
+                outcomes.append(item.source_tracking_id)
+                continue
+            detail = _error_detail(item)
+            message = f"message {start + offset} was not accepted" + (f": {detail}" if detail else "")
+            outcomes.append(
+                BadRequestError(
+                    redact(message),
+                    status_code=response.status_code,
+                    error=item,
+                    body=response.content,
+                    headers=response.headers,
+                )
+            )
+        return outcomes
+
+    return decode

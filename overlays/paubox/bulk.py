@@ -5,7 +5,6 @@ from __future__ import annotations
 from attrs import define, field
 
 from ._runtime.errors import ClientError
-from .models import BulkSendResponse
 
 
 @define(frozen=True)
@@ -55,11 +54,3 @@ def chunk_bounds(total: int, size: int) -> list[tuple[int, int]]:
     if size < 1:
         raise ValueError(f"chunk_size must be at least 1, got {size}")
     return [(start, min(start + size, total)) for start in range(0, total, size)]
-
-
-def tracking_ids_from(response: BulkSendResponse, expected: int) -> list[str | None]:
-    """The ids in request order; a reply of the wrong length is a broken promise, not a guess."""
-    items = response.messages if isinstance(response.messages, list) else []
-    if len(items) != expected:
-        raise ValueError(f"Paubox answered {len(items)} results for {expected} messages")
-    return [item.source_tracking_id if isinstance(item.source_tracking_id, str) else None for item in items]
