@@ -46,6 +46,18 @@ test: install check lint typecheck
 test-fast: install
 	$(BIN)/pytest -x -q
 
+# The main job: send through all four clients against the offline sandbox (started and stopped here).
+demo: $(STAMP)
+	$(PY) scripts/demo.py
+
+# The sandbox in the foreground on http://127.0.0.1:8025 (Ctrl-C stops it).
+sandbox: $(STAMP)
+	$(PY) -m sandbox --host 127.0.0.1 --port 8025
+
+# Speed figures as ratios against baselines measured in the same run; results in .bench/results.json.
+bench: $(STAMP)
+	$(PY) scripts/bench.py --out .bench/results.json
+
 dist: $(STAMP)
 	rm -rf dist
 	for p in $(PACKAGES); do $(PY) -m build --outdir dist $$p || exit 1; done
