@@ -45,8 +45,7 @@ def wheels(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             [
                 sys.executable,
                 "-m",
-                "build",
-                "--wheel",
+                "build",  # an sdist, then the wheel built from it
                 "--outdir",
                 str(out),
                 str(ROOT / "generated" / f"{vendor}-client"),
@@ -56,6 +55,23 @@ def wheels(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         )
         (built[vendor],) = out.glob(f"{vendor}_client-*.whl")
     return built
+
+
+def test_wheels_pass_check_wheel_contents(wheels: dict[str, Path]) -> None:
+    checker = Path(sys.executable).parent / "check-wheel-contents"
+    run = subprocess.run([str(checker), *map(str, wheels.values())], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.count(": OK") == len(VENDORS)
+
+
+@pytest.mark.parametrize("vendor", VENDORS)
+def test_sdist_carries_the_package_readme_and_metadata(wheels: dict[str, Path], vendor: str) -> None:
+    import tarfile
+
+    (sdist,) = wheels[vendor].parent.glob(f"{vendor}_client-*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+    assert {"README.md", "pyproject.toml", f"{vendor}_client/__init__.py", f"{vendor}_client/py.typed"} <= names
 
 
 @pytest.mark.parametrize("vendor", VENDORS)
