@@ -33,7 +33,7 @@ from .store import RequestRecord
 
 #: The scope extension under which `sandbox.server.SandboxHttpProtocol` exposes the transport.
 TRANSPORT_EXTENSION = "sandbox.transport"
-_ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+_ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
 _PREFIXES = (("/smtpcom/", "smtpcom"), ("/sendclean/", "sendclean"), ("/poweremail/", "poweremail"))
 
 

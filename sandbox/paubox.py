@@ -98,7 +98,11 @@ class PauboxApi:
             return json_response(error_body(404, "Not Found", f"No route matches {api_path}"), 404)
         handler = methods.get(request.method)
         if handler is None:
-            return json_response(error_body(405, "Method Not Allowed", f"{request.method} is not allowed here"), 405)
+            return json_response(
+                error_body(405, "Method Not Allowed", f"{request.method} is not allowed here"),
+                405,
+                {"Allow": ", ".join(methods)},
+            )
         expected = self.state.config.paubox_accounts.get(username)
         key = api_key_from(request.headers.get("authorization"))
         if expected is None or key is None or key != expected:
@@ -339,7 +343,7 @@ class PauboxApi:
             if key in data and not isinstance(data[key], bool):
                 problems.append(Problem(f"data.{key}", "must be a boolean"))
         url = data.get("unsubscribe_url")
-        if url is not None and (not isinstance(url, str) or "://" not in url):
+        if "unsubscribe_url" in data and (not isinstance(url, str) or "://" not in url):
             problems.append(Problem("data.unsubscribe_url", "must be an absolute URI"))
         stored = self._render(parsed, username, "data.message", problems) if parsed and not problems else None
         if stored is None or problems:

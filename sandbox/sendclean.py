@@ -92,7 +92,11 @@ class BrandApi:
             return json_response(error_envelope("GeneralError", f"Unknown API call {api_path}"), 404)
         handler = methods.get(request.method)
         if handler is None:
-            return json_response(error_envelope("GeneralError", f"{request.method} is not allowed for {api_path}"), 405)
+            return json_response(
+                error_envelope("GeneralError", f"{request.method} is not allowed for {api_path}"),
+                405,
+                {"Allow": ", ".join(methods)},
+            )
         return await handler(request)
 
     # --------------------------------------------------------------------------- common parts
@@ -402,10 +406,9 @@ class BrandApi:
         unique_id = body.get("x_unique_id")
         if not isinstance(unique_id, str):
             problems.append(Problem("x_unique_id", "is required" if unique_id is None else "must be a string"))
-        skip_page = body.get("skip_page")
-        if skip_page is None and self.vendor == "sendclean":
-            skip_page = 0
-        if skip_page is None:
+        # SendClean defaults an absent skip_page to 0; an explicit null is not an integer (the spec).
+        skip_page = body.get("skip_page", 0 if self.vendor == "sendclean" else None)
+        if "skip_page" not in body and skip_page is None:
             problems.append(Problem("skip_page", "is required"))
         elif isinstance(skip_page, bool) or not isinstance(skip_page, int) or skip_page < 0:
             problems.append(Problem("skip_page", "must be a non-negative integer"))

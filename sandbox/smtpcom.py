@@ -105,7 +105,11 @@ class SmtpcomApi:
             return json_response({"status": "fail", "data": {"url": f"{api_path} not found"}}, 404)
         handler = methods.get(request.method)
         if handler is None:
-            return json_response({"status": "fail", "data": {"method": f"{request.method} not allowed"}}, 405)
+            return json_response(
+                {"status": "fail", "data": {"method": f"{request.method} not allowed"}},
+                405,
+                {"Allow": ", ".join(methods)},
+            )
         valid = self.state.config.smtpcom_api_keys
         if not any(key in valid for key in api_keys_from(request)):
             return json_response(INVALID_KEY, 401)
@@ -192,7 +196,7 @@ class SmtpcomApi:
         out: list[tuple[str, str]] = []
         for name, value in raw.items():
             values = value if isinstance(value, list) else [value]
-            if not values or not all(isinstance(v, str) for v in values):
+            if not all(isinstance(v, str) for v in values):
                 errors[f"custom_headers.{name}"] = "must be a string or an array of strings"
                 continue
             if name.lower() in _MANAGED_HEADERS:
@@ -225,24 +229,27 @@ class SmtpcomApi:
                     errors[where] = "must be an object"
                     continue
                 ok = True
-                for key in ("content", "type"):
-                    if not isinstance(part.get(key), str):
-                        errors[f"{where}.{key}"] = "must be provided" if part.get(key) is None else "must be a string"
-                        ok = False
-                for key in ("charset", "encoding", "version"):
+                if not isinstance(part.get("content"), str):
+                    errors[f"{where}.content"] = (
+                        "must be provided" if part.get("content") is None else "must be a string"
+                    )
+                    ok = False
+                for key in ("type", "charset", "encoding", "version"):
                     if part.get(key) is not None and not isinstance(part.get(key), str):
                         errors[f"{where}.{key}"] = "must be a string"
                         ok = False
                 if not ok:
                     continue
-                if part["type"].strip().lower() == "message/rfc822":
+                # The vendor defaults a missing type (to "plain/text", sic); the sandbox uses text/plain.
+                part_type = part.get("type") or "text/plain"
+                if part_type.strip().lower() == "message/rfc822":
                     errors[f"{where}.type"] = "message/rfc822 is prohibited"
                     continue
                 encoding = (part.get("encoding") or "base64").lower()
                 if encoding not in _PART_CTES:
                     errors[f"{where}.encoding"] = f"must be one of {', '.join(sorted(_PART_CTES))}"
                     continue
-                parts.append(BodyPart(part["type"], part["content"], part.get("charset"), encoding))
+                parts.append(BodyPart(part_type, part["content"], part.get("charset"), encoding))
         raw_files = content.get("attachments")
         if raw_files is not None and not isinstance(raw_files, list):
             errors["body.attachments"] = "must be an array"

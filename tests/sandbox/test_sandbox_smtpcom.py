@@ -239,7 +239,11 @@ INVALID = [
     ("empty originator", {"originator": {}}, {"originator": "at least one of from or reply_to must be specified"}),
     ("missing body", {"body": None}, {"body": "must be provided"}),
     ("no parts", {"body": {"parts": []}}, {"body.parts": "must contain at least one part"}),
-    ("part without type", {"body": {"parts": [{"content": "x"}]}}, {"body.parts[0].type": "must be provided"}),
+    (
+        "part without content",
+        {"body": {"parts": [{"type": "text/plain"}]}},
+        {"body.parts[0].content": "must be provided"},
+    ),
     (
         "rfc822 part",
         {"body": {"parts": [{"type": "message/rfc822", "content": "x"}]}},
@@ -273,6 +277,14 @@ def test_send_validation_errors(
     assert response.status_code == 400
     assert response.json() == {"status": "fail", "data": data}
     assert sandbox.messages("smtpcom") == []
+
+
+def test_part_without_type_is_accepted_as_plain_text(http: httpx.Client, sandbox: SandboxHandle) -> None:
+    """The vendor's own SDK examples send parts with only content; the spec requires only content."""
+    response = send(http, sandbox, message(body={"parts": [{"content": "Hi there"}]}))
+    assert response.status_code == 200, response.text
+    (stored,) = sandbox.messages("smtpcom")
+    assert stored.summary()["text"] == "Hi there"
 
 
 def test_mime_send_validation(http: httpx.Client, sandbox: SandboxHandle) -> None:
