@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable, Sequence
 
 import httpx
@@ -192,6 +191,8 @@ class AsyncPaubox(AsyncAPI[AuthenticatedClient]):
         """Like ``Paubox.send_bulk``, with at most ``concurrency`` chunk requests in flight at once."""
         if concurrency < 1:
             raise ValueError(f"concurrency must be at least 1, got {concurrency}")
+        import asyncio  # here, not at the top: sync users should not pay its import time
+
         batch = list(messages)
         ops.check_batch(batch)
         bounds = chunk_bounds(len(batch), chunk_size)

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from email.message import Message
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -14,6 +14,10 @@ from ._runtime.base import AsyncAPI, Connection, SyncAPI, TimeoutArg
 from ._runtime.retry import RetryPolicy
 from .client import AuthenticatedClient
 from .helpers import AUTH_HEADER, AUTH_QUERY_PARAM, BASIC_USER, AuthMode, TimeArg
+
+if TYPE_CHECKING:
+    from email.message import Message
+
 from .models import (
     MessagesListResponse,
     Originator,
@@ -131,7 +135,9 @@ class SMTPcom(SyncAPI[AuthenticatedClient]):
         ``recipients``/``originator`` are given. The Bcc header is removed from the MIME that is
         sent (``msg`` itself is not changed), so Bcc recipients stay undisclosed.
         """
-        kwargs = ops.email_message_request(msg, channel, recipients, originator)
+        from ._mime import email_message_request  # imports the email package on first use
+
+        kwargs = email_message_request(msg, channel, recipients, originator)
         return self._call(kwargs, ops.decode_send, timeout, retry)
 
 
@@ -197,5 +203,7 @@ class AsyncSMTPcom(AsyncAPI[AuthenticatedClient]):
         retry: RetryPolicy | None = None,
     ) -> SendMessageResponse:
         """Send an ``email.message.EmailMessage`` through POST /v4/messages/mime (see ``SMTPcom``)."""
-        kwargs = ops.email_message_request(msg, channel, recipients, originator)
+        from ._mime import email_message_request  # imports the email package on first use
+
+        kwargs = email_message_request(msg, channel, recipients, originator)
         return await self._call(kwargs, ops.decode_send, timeout, retry)

@@ -15,8 +15,10 @@ get the same timeout, retries and auth. Each overlay call is then three steps:
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any, Generic, NoReturn, Protocol, Self, TypeVar, cast
 
@@ -133,17 +135,21 @@ def as_send(kwargs: dict[str, Any]) -> dict[str, Any]:
     return kwargs
 
 
-def _with_options(kwargs: dict[str, Any], timeout: TimeoutArg, retry: RetryPolicy | None) -> dict[str, Any]:
-    """The request kwargs plus a per-call timeout and retry policy, when given."""
-    resolved = _as_timeout(timeout)
-    if resolved is None and retry is None:
-        return kwargs
-    merged = dict(kwargs)
-    if resolved is not None:
-        merged["timeout"] = resolved
-    if retry is not None:
-        merged["extensions"] = {**kwargs.get("extensions", {}), POLICY_EXTENSION: retry}
-    return merged
+# The generated ``_get_kwargs`` names this header for JSON bodies; httpx sets the same one for
+# ``json=``, so dropping the duplicate changes no byte on the wire and saves a header merge per call.
+_JSON_ONLY_HEADERS = {"Content-Type": "application/json"}
+
+
+def _skip_missing_sniffio_lookups() -> None:
+    """Cache, once, that sniffio is not installed.
+
+    httpcore 1.0 calls ``import sniffio`` inside every async lock acquisition and falls back when
+    it fails. Without sniffio installed (anyio 4.16 no longer pulls it in) each attempt rescans all
+    of ``sys.path``: a third of the async client's CPU under load (``make bench``). A ``None`` entry
+    in ``sys.modules`` makes that import fail at once, exactly as it would have after the scan.
+    """
+    if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
+        sys.modules["sniffio"] = None  # type: ignore[assignment]
 
 
 def _no_entries() -> dict[str, str]:
@@ -174,6 +180,7 @@ class _APIBase:
         self._auth_description = connection.auth_description
         self.retry = retry if retry is not None else RetryPolicy()
         self.timeout = _as_timeout(timeout) or DEFAULT_TIMEOUT
+        self._urls: dict[str, httpx.URL] = {}
         options: dict[str, Any] = {
             "base_url": self.base_url,
             "headers": dict(connection.headers),
@@ -184,6 +191,30 @@ class _APIBase:
         if connection.auth is not None:
             options["auth"] = httpx.BasicAuth(*connection.auth)
         return options
+
+    def _prepare(
+        self, base: httpx.URL, kwargs: dict[str, Any], timeout: TimeoutArg, retry: RetryPolicy | None
+    ) -> dict[str, Any]:
+        """The generated request kwargs, made ready for httpx: absolute URL, per-call options."""
+        options = dict(kwargs)
+        options["url"] = self._absolute_url(base, kwargs["url"])
+        if "json" in options and options.get("headers") == _JSON_ONLY_HEADERS:
+            del options["headers"]
+        resolved = _as_timeout(timeout)
+        if resolved is not None:
+            options["timeout"] = resolved
+        if retry is not None:
+            options["extensions"] = {**kwargs.get("extensions", {}), POLICY_EXTENSION: retry}
+        return options
+
+    def _absolute_url(self, base: httpx.URL, path: str) -> httpx.URL:
+        """``base`` + ``path``, parsed once per path: httpx would re-parse both on every request."""
+        url = self._urls.get(path)
+        if url is None:
+            url = base.copy_with(raw_path=base.raw_path + path.lstrip("/").encode("ascii"))
+            if len(self._urls) < 64:  # operation paths are a fixed, small set
+                self._urls[path] = url
+        return url
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={redact_url(self.base_url)!r}, auth={self._auth_description!r})"
@@ -208,7 +239,7 @@ class SyncAPI(_APIBase, Generic[G]):
 
     def _send(self, kwargs: dict[str, Any], timeout: TimeoutArg, retry: RetryPolicy | None) -> httpx.Response:
         try:
-            return self._http.request(**_with_options(kwargs, timeout, retry))
+            return self._http.request(**self._prepare(self._http.base_url, kwargs, timeout, retry))
         except httpx.TransportError as error:
             raise _transport_error(error, error.request) from None
 
@@ -246,12 +277,13 @@ class AsyncAPI(_APIBase, Generic[G]):
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         options = self._configure(connection, timeout, retry)
+        _skip_missing_sniffio_lookups()
         self._http = httpx.AsyncClient(**options, transport=AsyncRetryTransport(self.retry, wrapped=transport))
         self.client = connection.generated.set_async_httpx_client(self._http)
 
     async def _send(self, kwargs: dict[str, Any], timeout: TimeoutArg, retry: RetryPolicy | None) -> httpx.Response:
         try:
-            return await self._http.request(**_with_options(kwargs, timeout, retry))
+            return await self._http.request(**self._prepare(self._http.base_url, kwargs, timeout, retry))
         except httpx.TransportError as error:
             raise _transport_error(error, error.request) from None
 

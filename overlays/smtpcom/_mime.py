@@ -1,0 +1,81 @@
+"""SMTP.com: turning a stdlib ``email.message.EmailMessage`` into a ``/v4/messages/mime`` request.
+
+A module of its own so that the ``email`` package is imported only by callers of
+``send_email_message``.
+"""
+
+from __future__ import annotations
+
+import copy
+import email.errors
+import email.header
+import email.message
+import email.utils
+from typing import Any, cast
+
+from ._operations import _RFC822, send_mime_request
+from ._runtime.errors import InvalidRequestError
+from .models import EmailAddress, Originator, Recipients, SendMimeMessageRequest
+from .types import UNSET
+
+
+def _decoded(name: str) -> str:
+    if "=?" not in name:
+        return name
+    try:
+        return str(email.header.make_header(email.header.decode_header(name)))
+    except (email.errors.HeaderParseError, LookupError, UnicodeError):
+        return name
+
+
+def _addresses(msg: email.message.Message, header: str) -> list[EmailAddress]:
+    values = [str(v) for v in msg.get_all(header, [])]
+    result: list[EmailAddress] = []
+    for name, address in email.utils.getaddresses(values):
+        if not address:
+            if name:
+                raise InvalidRequestError(f"msg[{header!r}]", f"could not parse an address from {values!r}")
+            continue  # an empty group such as "undisclosed-recipients:;"
+        if "@" not in address:
+            raise InvalidRequestError(f"msg[{header!r}]", f"{address!r} is not an email address")
+        display = _decoded(name).strip()
+        result.append(EmailAddress(address=address, name=display) if display else EmailAddress(address=address))
+    return result
+
+
+def recipients_from(msg: email.message.Message) -> Recipients:
+    """The envelope recipients named in the To, Cc and Bcc headers."""
+    lists = {header.lower(): _addresses(msg, header) for header in ("To", "Cc", "Bcc")}
+    return Recipients(**{name: (found or UNSET) for name, found in lists.items()})
+
+
+def originator_from(msg: email.message.Message) -> Originator:
+    """``from`` and ``reply_to`` from the first address of the From and Reply-To headers."""
+    senders = _addresses(msg, "From")
+    reply_to = _addresses(msg, "Reply-To")
+    return Originator(from_=senders[0] if senders else UNSET, reply_to=reply_to[0] if reply_to else UNSET)
+
+
+def email_message_request(
+    msg: object,
+    channel: str,
+    recipients: Recipients | None,
+    originator: Originator | None,
+) -> dict[str, Any]:
+    if not isinstance(msg, email.message.Message):
+        raise InvalidRequestError("msg", f"must be an email.message.EmailMessage, got {type(msg).__name__}")
+    message = cast(email.message.Message, msg)
+    for index, part in enumerate(message.walk()):
+        if part.get_content_type() == _RFC822:
+            raise InvalidRequestError(f"msg.parts[{index}]", "message/rfc822 parts are not allowed by SMTP.com")
+    envelope_to = recipients if recipients is not None else recipients_from(message)
+    envelope_from = originator if originator is not None else originator_from(message)
+    sendable = copy.copy(message)  # shallow: `del` rebuilds the header list, so `msg` keeps its Bcc
+    del sendable["Bcc"]
+    policy = message.policy.clone(linesep="\r\n")
+    try:
+        mime = sendable.as_string(policy=policy)
+    except (ValueError, TypeError, LookupError, email.errors.MessageError) as exc:
+        raise InvalidRequestError("msg", f"cannot be serialised as MIME: {exc}") from None
+    request = SendMimeMessageRequest(mime=mime, channel=channel, recipients=envelope_to, originator=envelope_from)
+    return send_mime_request(request, field="", mime_field="msg")
