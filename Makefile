@@ -54,9 +54,14 @@ demo: $(STAMP)
 sandbox: $(STAMP)
 	$(PY) -m sandbox --host 127.0.0.1 --port 8025
 
-# Speed figures as ratios against baselines measured in the same run; results in .bench/results.json.
+BENCH_ARGS ?=
+
+# Performance figures, each a ratio against a baseline measured in the same run (README
+# "Performance"): prints a table and writes .bench/results.json. Not part of `make test`
+# (tests/bench runs only the --quick smoke). The peer comparison needs PyPI and Java;
+# `make bench BENCH_ARGS=--no-peer` skips it.
 bench: $(STAMP)
-	$(PY) scripts/bench.py --out .bench/results.json
+	$(PY) scripts/bench.py $(BENCH_ARGS)
 
 dist: $(STAMP)
 	rm -rf dist
@@ -64,4 +69,4 @@ dist: $(STAMP)
 	$(BIN)/check-wheel-contents dist/*.whl
 
 clean:
-	rm -rf dist build .mypy_cache .ruff_cache
+	rm -rf dist build .mypy_cache .ruff_cache .bench
