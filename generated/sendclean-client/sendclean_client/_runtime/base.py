@@ -29,6 +29,7 @@ from attrs import define, field
 
 from ..client import AuthenticatedClient, Client
 from .errors import APIConnectionError, APIStatusError, APITimeoutError, ConfigurationError, ResponseParseError
+from .pool import ShardedAsyncTransport
 from .redact import install_log_filter, redact, redact_url, register_secret
 from .retry import (
     NEVER_SENT,
@@ -326,7 +327,7 @@ class AsyncAPI(_APIBase, Generic[G]):
     ) -> None:
         options = self._configure(connection, timeout, retry)
         _skip_missing_sniffio_lookups()
-        self._transport = AsyncRetryTransport(self.retry, wrapped=transport)
+        self._transport = AsyncRetryTransport(self.retry, wrapped=transport or ShardedAsyncTransport())
         self._http = httpx.AsyncClient(**options, transport=self._transport)
         self.client = connection.generated.set_async_httpx_client(self._http)
 
