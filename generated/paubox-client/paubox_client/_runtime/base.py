@@ -9,7 +9,7 @@ timeout, retrying transport, auth headers. It hands the same httpx client to the
 get the same timeout, retries and auth. Each overlay call is then three steps:
 
     kwargs = <generated module>._get_kwargs(...)     # the spec decides method, path, query, body
-    response = self._send(kwargs, timeout, retry)    # httpx, with retries; transport errors typed
+    response = self._send(kwargs, timeout, retry)    # built by httpx, sent by the retrying transport
     return decode(response)                          # vendor rules: success model or typed error
 """
 
