@@ -12,6 +12,11 @@ from .errors import InvalidRequestError
 _WHITESPACE = re.compile(rb"\s+")
 
 
+def as_text(value: object) -> str | None:
+    """``value`` when it is a string, else None (models use ``UNSET`` and None for absent fields)."""
+    return value if isinstance(value, str) else None
+
+
 def no_line_breaks(field: str, value: str | None) -> None:
     """Reject CR or LF in a header value, subject or address (header injection)."""
     if value is not None and ("\r" in value or "\n" in value):

@@ -20,7 +20,7 @@ import httpx
 from ._runtime.base import M, credential, parse_model, raise_status_error, response_json
 from ._runtime.errors import BadRequestError, ClientError, InvalidRequestError, ResponseParseError, status_error_class
 from ._runtime.redact import redact
-from ._runtime.validate import base64_text, no_line_breaks, no_line_breaks_in_all, no_line_breaks_in_map
+from ._runtime.validate import as_text, base64_text, no_line_breaks, no_line_breaks_in_all, no_line_breaks_in_map
 from .api.messages import get_message_receipt, send_bulk_messages, send_message
 from .models import (
     ApiError,
@@ -76,14 +76,14 @@ def check_message(message: Message, field: str = "message") -> None:
         no_line_breaks_in_all(f"{field}.{name}", getattr(message, name) or None)
     headers = message.headers
     for name, value in (("subject", headers.subject), ("from", headers.from_), ("reply-to", headers.reply_to)):
-        no_line_breaks(f"{field}.headers.{name}", _text(value))
+        no_line_breaks(f"{field}.headers.{name}", as_text(value))
     for name, value in (
         ("List-Unsubscribe", headers.list_unsubscribe),
         ("List-Unsubscribe-Post", headers.list_unsubscribe_post),
     ):
-        no_line_breaks(f"{field}.headers.{name}", _text(value))
+        no_line_breaks(f"{field}.headers.{name}", as_text(value))
     no_line_breaks_in_map(f"{field}.headers", headers.additional_properties)
-    if not (_text(message.content.textplain) or _text(message.content.texthtml)):
+    if not (as_text(message.content.textplain) or as_text(message.content.texthtml)):
         raise InvalidRequestError(f"{field}.content", "text/plain or text/html content is required")
     for index, attachment in enumerate(_list(message.attachments)):
         base64_text(f"{field}.attachments[{index}].content", attachment.content)
@@ -92,10 +92,6 @@ def check_message(message: Message, field: str = "message") -> None:
 
 def _list(value: list[Any] | Unset | None) -> list[Any]:
     return value if isinstance(value, list) else []
-
-
-def _text(value: str | Unset | None) -> str | None:
-    return value if isinstance(value, str) else None
 
 
 def _flag(value: bool | None) -> bool | Unset:

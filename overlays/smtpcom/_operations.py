@@ -33,7 +33,7 @@ from ._runtime.errors import (
     ServerError,
     status_error_class,
 )
-from ._runtime.validate import base64_text, no_line_breaks, no_line_breaks_in_map, required_text
+from ._runtime.validate import as_text, base64_text, no_line_breaks, no_line_breaks_in_map, required_text
 from .api.messages import v4_messages_get, v4_messages_mime_post, v4_messages_post
 from .helpers import (
     AUTH_MODES,
@@ -92,21 +92,17 @@ def _list(value: list[Any] | Unset | None) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) else None
-
-
 def _media_type(value: object) -> str:
-    text = _text(value) or ""
+    text = as_text(value) or ""
     return text.split(";", 1)[0].strip().lower()
 
 
 def check_address(field: str, value: object) -> None:
     if not isinstance(value, EmailAddress):
         raise InvalidRequestError(field, f"must be an EmailAddress, got {type(value).__name__}")
-    required_text(f"{field}.address", _text(value.address))
+    required_text(f"{field}.address", as_text(value.address))
     no_line_breaks(f"{field}.address", value.address)
-    no_line_breaks(f"{field}.name", _text(value.name))
+    no_line_breaks(f"{field}.name", as_text(value.name))
 
 
 def check_recipients(field: str, recipients: object) -> None:
@@ -154,10 +150,10 @@ def _check_part(field: str, part: object) -> None:
         raise InvalidRequestError(field, f"must be a MessagePart, got {type(part).__name__}")
     if _media_type(part.type_) == _RFC822:
         raise InvalidRequestError(f"{field}.type", "message/rfc822 parts are not allowed by SMTP.com")
-    if _text(part.content) is None:
+    if as_text(part.content) is None:
         raise InvalidRequestError(f"{field}.content", "must be text")
     for name in ("type_", "charset", "encoding", "version"):
-        no_line_breaks(f"{field}.{name.rstrip('_')}", _text(getattr(part, name)))
+        no_line_breaks(f"{field}.{name.rstrip('_')}", as_text(getattr(part, name)))
 
 
 def _check_attachment(field: str, attachment: object) -> None:
@@ -165,13 +161,13 @@ def _check_attachment(field: str, attachment: object) -> None:
         raise InvalidRequestError(field, f"must be a MessageAttachment, got {type(attachment).__name__}")
     if _media_type(attachment.type_) == _RFC822:
         raise InvalidRequestError(f"{field}.type", "message/rfc822 attachments are not allowed by SMTP.com")
-    required_text(f"{field}.filename", _text(attachment.filename))
-    content = _text(attachment.content)
+    required_text(f"{field}.filename", as_text(attachment.filename))
+    content = as_text(attachment.content)
     if content is None:
         raise InvalidRequestError(f"{field}.content", "must be text (base64 with encoding='base64')")
     for name in ("type_", "filename", "cid", "encoding", "version"):
-        no_line_breaks(f"{field}.{name.rstrip('_')}", _text(getattr(attachment, name)))
-    if (_text(attachment.encoding) or "").strip().lower() == "base64":
+        no_line_breaks(f"{field}.{name.rstrip('_')}", as_text(getattr(attachment, name)))
+    if (as_text(attachment.encoding) or "").strip().lower() == "base64":
         base64_text(f"{field}.content", content)
 
 
@@ -191,12 +187,12 @@ def check_send_request(message: object, field: str = "message") -> None:
     """SMTP.com's documented rules for ``POST /v4/messages``, checked before anything is sent."""
     if not isinstance(message, SendMessageRequest):
         raise InvalidRequestError(field, f"must be a SendMessageRequest, got {type(message).__name__}")
-    required_text(_path(field, "channel"), _text(message.channel))
+    required_text(_path(field, "channel"), as_text(message.channel))
     check_recipients(_path(field, "recipients"), message.recipients)
     check_originator(_path(field, "originator"), message.originator)
     subject = message.subject
     if not isinstance(subject, Unset):
-        text = _text(subject)
+        text = as_text(subject)
         no_line_breaks(_path(field, "subject"), text)
         if text is not None and len(text) > MAX_SUBJECT_LENGTH:
             raise InvalidRequestError(
@@ -221,10 +217,10 @@ def check_mime_request(message: object, field: str = "message", mime_field: str 
     if not isinstance(message, SendMimeMessageRequest):
         raise InvalidRequestError(field, f"must be a SendMimeMessageRequest, got {type(message).__name__}")
     mime_field = mime_field or _path(field, "mime")
-    required_text(_path(field, "channel"), _text(message.channel))
+    required_text(_path(field, "channel"), as_text(message.channel))
     check_recipients(_path(field, "recipients"), message.recipients)
     check_originator(_path(field, "originator"), message.originator)
-    mime = _text(message.mime)
+    mime = as_text(message.mime)
     required_text(mime_field, mime)
     assert mime is not None
     try:
@@ -310,14 +306,14 @@ def list_request(
     event: V4MessagesGetEvent | None,
     msg_id: str | None,
 ) -> dict[str, Any]:
-    required_text("channel", _text(channel))
+    required_text("channel", as_text(channel))
     event_value: V4MessagesGetEvent | Unset = UNSET
     if event is not None:
         if event not in V4_MESSAGES_GET_EVENT_VALUES:
             raise InvalidRequestError("event", f"must be one of {sorted(V4_MESSAGES_GET_EVENT_VALUES)}, got {event!r}")
         event_value = event
     if msg_id is not None:
-        required_text("msg_id", _text(msg_id))
+        required_text("msg_id", as_text(msg_id))
     return v4_messages_get._get_kwargs(
         channel=channel,
         start=_time("start", start),

@@ -40,7 +40,7 @@ from ._runtime.errors import (
     ServerError,
     status_error_class,
 )
-from ._runtime.validate import base64_text, no_line_breaks, no_line_breaks_in_map, required_text
+from ._runtime.validate import as_text, base64_text, no_line_breaks, no_line_breaks_in_map, required_text
 from .api.messages import get_message_info, send_mail, send_template, send_template_http_get
 from .models import (
     Attachment,
@@ -140,10 +140,6 @@ def settings(
 # --------------------------------------------------------------------------- validation
 
 
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) else None
-
-
 def _instance(field: str, value: object, cls: type[T]) -> T:
     if not isinstance(value, cls):
         raise InvalidRequestError(field, f"expected {cls.__name__}, got {type(value).__name__}")
@@ -181,7 +177,7 @@ def _items(field: str, value: object) -> list[object]:
 def _check_recipient(where: str, item: object) -> None:
     recipient = _instance(where, item, Recipient)
     no_line_breaks(f"{where}.email", _required_text(f"{where}.email", recipient.email))
-    no_line_breaks(f"{where}.name", _text(recipient.name))
+    no_line_breaks(f"{where}.name", as_text(recipient.name))
     kind: object = recipient.type_
     if not isinstance(kind, Unset) and kind not in _RECIPIENT_TYPES:
         raise InvalidRequestError(f"{where}.type", f"must be one of {', '.join(_RECIPIENT_TYPES)}, got {kind!r}")
@@ -189,20 +185,20 @@ def _check_recipient(where: str, item: object) -> None:
 
 def _check_attachment(where: str, item: object) -> None:
     attachment = _instance(where, item, Attachment)
-    no_line_breaks(f"{where}.type", _text(attachment.type_))
-    no_line_breaks(f"{where}.name", _text(attachment.name))
+    no_line_breaks(f"{where}.type", as_text(attachment.type_))
+    no_line_breaks(f"{where}.name", as_text(attachment.name))
     base64_text(f"{where}.content", _required_text(f"{where}.content", attachment.content))
 
 
 def _check_image(where: str, item: object) -> None:
     image = _instance(where, item, InlineImage)
-    image_type = _text(image.type_) or ""
+    image_type = as_text(image.type_) or ""
     if not image_type.startswith("image/"):
         raise InvalidRequestError(
             f"{where}.type", f"must be an image MIME type starting with 'image/', got {image_type!r}"
         )
     no_line_breaks(f"{where}.type", image_type)
-    no_line_breaks(f"{where}.name", _text(image.name))
+    no_line_breaks(f"{where}.name", as_text(image.name))
     base64_text(f"{where}.content", _required_text(f"{where}.content", image.content))
 
 
@@ -214,7 +210,7 @@ def _check_envelope(message: Message | TemplateMessage, field: str) -> None:
     for index, recipient in enumerate(recipients):
         _check_recipient(f"{field}.to[{index}]", recipient)
     for name in ("subject", "from_email", "from_name"):
-        no_line_breaks(f"{field}.{name}", _text(getattr(message, name)))
+        no_line_breaks(f"{field}.{name}", as_text(getattr(message, name)))
     if not isinstance(message.headers, Unset):
         headers = _instance(f"{field}.headers", message.headers, MessageHeaders)
         no_line_breaks_in_map(f"{field}.headers", headers.to_dict())
@@ -227,7 +223,7 @@ def _check_envelope(message: Message | TemplateMessage, field: str) -> None:
 def check_message(value: object, field: str = "message") -> Message:
     """The platform's documented rules for a ``sendMail`` message, checked before anything is sent."""
     message = _instance(field, value, Message)
-    if not (_text(message.html) or _text(message.text)):
+    if not (as_text(message.html) or as_text(message.text)):
         raise InvalidRequestError(f"{field}.html", f"{field}.html or {field}.text content is required")
     _check_envelope(message, field)
     return message
@@ -368,8 +364,8 @@ def _raise_error(response: httpx.Response, payload: Mapping[str, Any] | None, *,
             error = parse_model(ErrorEnvelope, payload, response)
         except ResponseParseError:
             error = None  # e.g. {"status": "error", "message": ...} without code: still an error
-        name = _text(payload.get("name")) or _text(payload.get("type"))
-        text = _text(payload.get("message"))
+        name = as_text(payload.get("name")) or as_text(payload.get("type"))
+        text = as_text(payload.get("message"))
     # HTTP 200: the platform's error name decides; an error status: the status decides.
     cls = ERROR_CLASSES.get(name or "", APIStatusError) if by_name else status_error_class(response.status_code)
     detail = ": ".join(part for part in (name, text) if part) or None

@@ -207,14 +207,12 @@ class _APIBase:
         if connection.params:
             options["params"] = dict(connection.params)
         if connection.auth is not None:
-            options["auth"] = httpx.BasicAuth(*connection.auth)
-            # The overlay calls hand requests straight to the transport (see _request), past the
-            # httpx.Client auth flow, so they carry the same header themselves.
+            # A default header rather than httpx.BasicAuth: the overlay calls hand requests straight
+            # to the transport (see _request), past the client's auth flow, and this way the
+            # generated functions and the overlay calls send the same header by one mechanism.
             basic = base64.b64encode(":".join(connection.auth).encode("utf-8")).decode("ascii")
             register_secret(basic)
-            self._extra_headers = {"Authorization": f"Basic {basic}"}
-        else:
-            self._extra_headers = {}
+            options["headers"]["Authorization"] = f"Basic {basic}"
         return options
 
     def _request(
@@ -224,17 +222,9 @@ class _APIBase:
         timeout: TimeoutArg,
         retry: RetryPolicy | None,
     ) -> httpx.Request:
-        request = http.build_request(**self._prepare(http.base_url, kwargs, timeout, retry))
-        if self._extra_headers:
-            request.headers.update(self._extra_headers)
-        return request
-
-    def _prepare(
-        self, base: httpx.URL, kwargs: dict[str, Any], timeout: TimeoutArg, retry: RetryPolicy | None
-    ) -> dict[str, Any]:
-        """The generated request kwargs, made ready for httpx: absolute URL, per-call options."""
+        """The generated request kwargs, built by httpx: absolute URL, per-call options."""
         options = dict(kwargs)
-        options["url"] = self._absolute_url(base, kwargs["url"])
+        options["url"] = self._absolute_url(http.base_url, kwargs["url"])
         if "json" in options and options.get("headers") == _JSON_ONLY_HEADERS:
             del options["headers"]
         resolved = _as_timeout(timeout)
@@ -242,7 +232,7 @@ class _APIBase:
             options["timeout"] = resolved
         if retry is not None:
             options["extensions"] = {**kwargs.get("extensions", {}), POLICY_EXTENSION: retry}
-        return options
+        return http.build_request(**options)
 
     def _absolute_url(self, base: httpx.URL, path: str) -> httpx.URL:
         """``base`` + ``path``, parsed once per path: httpx would re-parse both on every request."""
