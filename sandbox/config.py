@@ -19,7 +19,8 @@ DEFAULT_HOST: Final = "127.0.0.1"
 DEFAULT_PORT: Final = 8025
 
 # --------------------------------------------------------------------------------------- Paubox
-#: API username that goes into the base URL (`/paubox/v1/<username>`).
+#: API username that goes into the legacy base URL (`/paubox/v1/<username>`); the gateway
+#: (`/paubox/v1/email`) needs only the key.
 PAUBOX_USERNAME: Final = "sandbox"
 #: API key of `PAUBOX_USERNAME`; send it as `Authorization: Token token=<key>` (or `Bearer <key>`).
 PAUBOX_API_KEY: Final = "sandbox-paubox-key"
@@ -85,6 +86,8 @@ DEFAULT_TEMPLATES: Final[Mapping[str, Template]] = {
 }
 
 SmtpcomResponseStyle = Literal["observed", "documented", "both"]
+PauboxUnsetStyle = Literal["null", "empty", "absent"]
+PlatformErrorStyle = Literal["name", "type"]
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,11 @@ class SandboxConfig:
     paubox_processing_reads: int = 1
     #: If set, delivery is time-based instead: `processing` until this many ms after the send.
     paubox_delivery_delay_ms: int | None = None
+    #: How a receipt shows a time or open status with no value yet: `null` (the docs), `""`
+    #: ("empty": what paubox-rust and paubox-perl-sdk read) or left out ("absent").
+    paubox_unset_style: PauboxUnsetStyle = "null"
+    #: Echo `customHeaders: null` instead of `{}` for a message without custom headers (paubox-node's test).
+    paubox_null_custom_headers: bool = False
 
     smtpcom_api_keys: tuple[str, ...] = (SMTPCOM_API_KEY,)
     smtpcom_channels: tuple[str, ...] = SMTPCOM_CHANNELS
@@ -109,6 +117,11 @@ class SandboxConfig:
     #: Send success body: "observed" `data.message = "accepted, msg_id: <id>"` (what the live service
     #: returns), "documented" `data.msg_id`, or "both".
     smtpcom_response_style: SmtpcomResponseStyle = "observed"
+
+    #: How SendClean/PowerEmail error bodies name the error: `name` (the doc examples, the official
+    #: clients) or `type` (the doc's return-value table), and whether `code` is the string `"-1"`.
+    platform_error_style: PlatformErrorStyle = "name"
+    platform_error_code_as_string: bool = False
 
     sendclean: BrandAccount = BrandAccount(SENDCLEAN_OWNER_ID, SENDCLEAN_TOKEN, (SENDCLEAN_SMTP_USER,))
     poweremail: BrandAccount = BrandAccount(POWEREMAIL_OWNER_ID, POWEREMAIL_TOKEN, (POWEREMAIL_SMTP_USER,))
@@ -149,7 +162,8 @@ DEFAULT_CONFIG: Final = SandboxConfig()
 def base_url(root: str, vendor: str, *, username: str = PAUBOX_USERNAME) -> str:
     """The base_url a vendor client should use against a sandbox at `root` (`http://127.0.0.1:8025`).
 
-    paubox -> `<root>/paubox/v1/<username>`, smtpcom -> `<root>/smtpcom`,
+    paubox -> `<root>/paubox/v1/<username>` (the legacy path; `<root>/paubox/v1/email` is the
+    key-only gateway), smtpcom -> `<root>/smtpcom`,
     sendclean -> `<root>/sendclean/v1.0`, poweremail -> `<root>/poweremail/v1.0`.
     """
     root = root.rstrip("/")

@@ -1,8 +1,9 @@
-"""Paubox Email API v1 under `/paubox/v1/{api_username}`.
+"""Paubox Email API v1 under `/paubox/v1/email` (the gateway) and `/paubox/v1/{api_username}` (legacy).
 
 POST /messages, POST /bulk_messages, GET /message_receipt (specs/paubox.yaml).
-Auth: `Authorization: Token token=<key>` (or `Bearer <key>`); the key must belong to the
-username in the path, else 401 `invalid_access_token`.
+Auth: `Authorization: Token token=<key>` (or `Bearer <key>`). On the gateway the key alone names
+the account; on the legacy path the key must belong to the username in the path. Otherwise 401
+`invalid_access_token`.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from .store import Recipient, StoredMessage
 from .web import json_response, rfc2822
 
 VENDOR = "paubox"
+#: The path segment of the key-only gateway (`https://api.paubox.com/v1/email`); no account has this name.
+GATEWAY_SEGMENT = "email"
 _NAMED_HEADERS = {"subject", "from", "reply-to", "List-Unsubscribe", "List-Unsubscribe-Post"}
 
 
@@ -103,8 +106,11 @@ class PauboxApi:
                 405,
                 {"Allow": ", ".join(methods)},
             )
-        expected = self.state.config.paubox_accounts.get(username)
+        accounts = self.state.config.paubox_accounts
         key = api_key_from(request.headers.get("authorization"))
+        if username == GATEWAY_SEGMENT:  # the key alone names the account
+            username = next((name for name, known in accounts.items() if key is not None and known == key), "")
+        expected = accounts.get(username)
         if expected is None or key is None or key != expected:
             return json_response(UNAUTHORIZED, 401)
         return await handler(request, username)
@@ -324,9 +330,11 @@ class PauboxApi:
             },
         )
 
-    @staticmethod
-    def _sent(message: StoredMessage) -> dict[str, Any]:
-        return {"sourceTrackingId": message.id, "customHeaders": message.meta["custom_headers"], "data": "Service OK"}
+    def _sent(self, message: StoredMessage) -> dict[str, Any]:
+        echoed: dict[str, str] | None = message.meta["custom_headers"]
+        if not echoed and self.state.config.paubox_null_custom_headers:
+            echoed = None  # paubox-node's bulk test stubs `customHeaders: null`
+        return {"sourceTrackingId": message.id, "customHeaders": echoed, "data": "Service OK"}
 
     # ------------------------------------------------------------------------------ handlers
     async def send_message(self, request: Request, username: str) -> Response:
@@ -394,6 +402,16 @@ class PauboxApi:
         reads_before = self.state.store.bump_receipt_reads(message)
         return json_response(self._receipt(message, reads_before))
 
+    def _unset_values(self, status: dict[str, Any]) -> dict[str, Any]:
+        """A status's values that are not known yet, as the configured style shows them: `null`
+        (the docs), `""` (paubox-rust: "empty strings instead of `null`") or left out."""
+        style = self.state.config.paubox_unset_style
+        if style == "null":
+            return status
+        if style == "empty":
+            return {name: "" if value is None else value for name, value in status.items()}
+        return {name: value for name, value in status.items() if value is not None}
+
     def _receipt(self, message: StoredMessage, reads_before: int) -> dict[str, Any]:
         config = self.state.config
         if config.paubox_delivery_delay_ms is not None:
@@ -417,7 +435,7 @@ class PauboxApi:
             if single:
                 status["openedStatus"] = None
                 status["openedTime"] = None
-            deliveries.append({"recipient": recipient.address, "status": status})
+            deliveries.append({"recipient": recipient.address, "status": self._unset_values(status)})
         receipt: dict[str, Any] = {"id": message.meta["message_id"], "message_deliveries": deliveries}
         if single:
             receipt.update(total_opens=0, distinct_opens=0, total_click_count=0, clicks_per_link=[], unsubscribed=False)

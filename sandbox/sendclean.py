@@ -48,17 +48,11 @@ _QUEUED: Final[dict[str, dict[str, str]]] = {
 }
 
 
-def error_envelope(name: str, message: str) -> dict[str, Any]:
-    return {"status": "error", "code": -1, "name": name, "message": message}
-
-
-def authentication_error() -> Response:
-    return json_response(error_envelope("AuthenticationError", "Token MissMatch"))
-
-
-def validation_error(problems: list[Problem]) -> Response:
-    text = "; ".join(f"{p.field} {p.message}" for p in problems)
-    return json_response(error_envelope("ValidationError", text))
+def error_envelope(name: str, message: str, *, style: str = "name", code_as_string: bool = False) -> dict[str, Any]:
+    """The platform's error body. `style` is the key that names the error: `name` (the doc examples,
+    the official clients) or `type` (the doc's return-value table); PowerEmail's doc shows `code` as
+    the string `"-1"`."""
+    return {"status": "error", "code": "-1" if code_as_string else -1, style: name, "message": message}
 
 
 def render_template(text: str | None, values: Mapping[str, str]) -> str | None:
@@ -85,17 +79,28 @@ class BrandApi:
     def account(self) -> BrandAccount:
         return self.state.config.brand(self.vendor)
 
+    def _error(self, name: str, message: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+        config = self.state.config
+        body = error_envelope(
+            name, message, style=config.platform_error_style, code_as_string=config.platform_error_code_as_string
+        )
+        return json_response(body, status, headers)
+
+    def _authentication_error(self) -> Response:
+        return self._error("AuthenticationError", "Token MissMatch")
+
+    def _validation_error(self, problems: list[Problem]) -> Response:
+        return self._error("ValidationError", "; ".join(f"{p.field} {p.message}" for p in problems))
+
     async def dispatch(self, request: Request) -> Response:
         api_path = "/" + request.path_params["api_path"]
         methods = self.routes.get(api_path)
         if methods is None:
-            return json_response(error_envelope("GeneralError", f"Unknown API call {api_path}"), 404)
+            return self._error("GeneralError", f"Unknown API call {api_path}", 404)
         handler = methods.get(request.method)
         if handler is None:
-            return json_response(
-                error_envelope("GeneralError", f"{request.method} is not allowed for {api_path}"),
-                405,
-                {"Allow": ", ".join(methods)},
+            return self._error(
+                "GeneralError", f"{request.method} is not allowed for {api_path}", 405, {"Allow": ", ".join(methods)}
             )
         return await handler(request)
 
@@ -104,11 +109,11 @@ class BrandApi:
         try:
             body = parse_json(await request.body())
         except BadJson as exc:
-            return validation_error([Problem("body", str(exc))])
+            return self._validation_error([Problem("body", str(exc))])
         if not isinstance(body, dict):
-            return validation_error([Problem("body", "must be a JSON object")])
+            return self._validation_error([Problem("body", "must be a JSON object")])
         if not self._credentials_ok(body.get("owner_id"), body.get("token")):
-            return authentication_error()
+            return self._authentication_error()
         return body
 
     def _credentials_ok(self, owner_id: Any, token: Any) -> bool:
@@ -306,7 +311,7 @@ class BrandApi:
         message = body.get("message")
         if not isinstance(message, dict):
             problems.append(Problem("message", "is required" if message is None else "must be an object"))
-            return validation_error(problems)
+            return self._validation_error(problems)
         html = self._optional_text(message, "html", problems)
         text = self._optional_text(message, "text", problems)
         if html is None and text is None and not any(p.field in ("message.html", "message.text") for p in problems):
@@ -317,12 +322,12 @@ class BrandApi:
         headers = self._headers(message.get("headers"), problems)
         files = self._files(message, problems)
         if problems:
-            return validation_error(problems)
+            return self._validation_error(problems)
         parts = [BodyPart("text/plain", text)] if text is not None else []
         if html is not None:
             parts.append(BodyPart("text/html", html))
         if not self._store("sendMail", smtp_user, sender, subject, recipients, parts, headers, files, {}, problems):
-            return validation_error(problems)
+            return self._validation_error(problems)
         return self._queued("sendMail")
 
     async def send_template(self, request: Request) -> Response:
@@ -334,7 +339,7 @@ class BrandApi:
         message = body.get("message")
         if not isinstance(message, dict):
             problems.append(Problem("message", "is required" if message is None else "must be an object"))
-            return validation_error(problems)
+            return self._validation_error(problems)
         template = self._template(message.get("template_id"), "message.template_id", problems)
         values = message.get("dynamic_value")
         if values is None:
@@ -348,20 +353,20 @@ class BrandApi:
         headers = self._headers(message.get("headers"), problems)
         files = self._files(message, problems)
         if problems or template is None:
-            return validation_error(problems)
+            return self._validation_error(problems)
         final_subject = render_template(subject if subject is not None else template.subject, values)
         meta = {"template_id": message["template_id"], "dynamic_value": values}
         parts = self._template_parts(template, values)
         if not self._store(
             "sendTemplate", smtp_user, sender, final_subject, recipients, parts, headers, files, meta, problems
         ):
-            return validation_error(problems)
+            return self._validation_error(problems)
         return self._queued("sendTemplate")
 
     async def send_template_http_get(self, request: Request) -> Response:
         query = request.query_params
         if not self._credentials_ok(query.get("owner_id"), query.get("token")):
-            return authentication_error()
+            return self._authentication_error()
         problems: list[Problem] = []
         smtp_user = self._smtp_user(query.get("smtp_user_name"), problems)
         template = self._template(query.get("template_id"), "template_id", problems)
@@ -381,7 +386,7 @@ class BrandApi:
             if match:
                 values[match.group(1)] = value
         if problems or template is None or to is None or from_email is None:
-            return validation_error(problems)
+            return self._validation_error(problems)
         meta = {"template_id": query["template_id"], "dynamic_value": values}
         if not self._store(
             "sendTemplateHTTPGet",
@@ -395,7 +400,7 @@ class BrandApi:
             meta,
             problems,
         ):
-            return validation_error(problems)
+            return self._validation_error(problems)
         return self._queued("sendTemplateHTTPGet")
 
     async def get_message_info(self, request: Request) -> Response:
@@ -413,7 +418,7 @@ class BrandApi:
         elif isinstance(skip_page, bool) or not isinstance(skip_page, int) or skip_page < 0:
             problems.append(Problem("skip_page", "must be a non-negative integer"))
         if problems or not isinstance(unique_id, str) or not isinstance(skip_page, int):
-            return validation_error(problems)
+            return self._validation_error(problems)
         rows = [
             (message, recipient)
             for message in self.state.store.by_key(self.vendor, "x_unique_id", unique_id)

@@ -213,15 +213,17 @@ class SmtpcomApi:
         parts: list[BodyPart] = []
         files: list[FilePart] = []
         content = body.get("body")
-        if content is None:
-            errors["body"] = "must be provided"
+        if content is None:  # WP Mail SMTP leaves `body` out when there is no content: an empty message
             return parts, files
         if not isinstance(content, dict):
             errors["body"] = "must be an object"
             return parts, files
         raw_parts = content.get("parts")
-        if not isinstance(raw_parts, list) or not raw_parts:
-            errors["body.parts"] = "must contain at least one part"
+        raw_files = content.get("attachments")
+        if raw_parts is None and isinstance(raw_files, list) and raw_files:
+            pass  # attachments alone, as SMTP.com's own Python library sends them
+        elif not isinstance(raw_parts, list) or not raw_parts:
+            errors["body.parts"] = "must contain at least one part (or give attachments)"
         else:
             for index, part in enumerate(raw_parts):
                 where = f"body.parts[{index}]"
@@ -250,7 +252,6 @@ class SmtpcomApi:
                     errors[f"{where}.encoding"] = f"must be one of {', '.join(sorted(_PART_CTES))}"
                     continue
                 parts.append(BodyPart(part_type, part["content"], part.get("charset"), encoding))
-        raw_files = content.get("attachments")
         if raw_files is not None and not isinstance(raw_files, list):
             errors["body.attachments"] = "must be an array"
         for index, item in enumerate(raw_files if isinstance(raw_files, list) else []):

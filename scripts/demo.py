@@ -90,7 +90,9 @@ def kept_mime(root: str, vendor: str) -> str:
 def paubox_demo(root: str) -> Iterator[Row]:
     from paubox_client import Attachment, Message, MessageContent, MessageHeaders, Paubox
 
-    with Paubox(sb.PAUBOX_USERNAME, sb.PAUBOX_API_KEY, base_url=f"{root}/paubox/v1/{{api_username}}") as paubox:
+    with Paubox(
+        sb.PAUBOX_API_KEY, api_username=sb.PAUBOX_USERNAME, base_url=f"{root}/paubox/v1/{{api_username}}"
+    ) as paubox:
         sent = paubox.send_message(
             Message(
                 recipients=["patient@example.com"],

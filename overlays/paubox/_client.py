@@ -15,8 +15,8 @@ from .client import AuthenticatedClient
 from .models import BulkSendResponse, Message, MessageReceiptResponse, SingleSendResponse
 
 
-def _connection(api_username: str | None, api_key: str | None, base_url: str | None) -> Connection[AuthenticatedClient]:
-    url, key = ops.settings(api_username, api_key, base_url)
+def _connection(api_key: str | None, api_username: str | None, base_url: str | None) -> Connection[AuthenticatedClient]:
+    url, key = ops.settings(api_key, api_username, base_url)
     return Connection(
         generated=AuthenticatedClient(base_url=url, token=f"token={key}", prefix="Token"),
         base_url=url,
@@ -54,24 +54,26 @@ def _collect(bounds: Sequence[tuple[int, int]], outcomes: Sequence[ChunkOutcome]
 class Paubox(SyncAPI[AuthenticatedClient]):
     """Synchronous Paubox Email API v1 client.
 
-    Credentials come from the arguments or the ``PAUBOX_API_USERNAME`` and ``PAUBOX_API_KEY``
-    environment variables. ``base_url`` (or ``PAUBOX_BASE_URL``) may contain ``{api_username}``.
+    The API key comes from ``api_key`` or ``PAUBOX_API_KEY``. With the key alone the client talks to
+    Paubox's current gateway, ``https://api.paubox.com/v1/email``; with an ``api_username`` (or
+    ``PAUBOX_API_USERNAME``) too, to the legacy host ``https://api.paubox.net/v1/<username>``.
+    ``base_url`` (or ``PAUBOX_BASE_URL``) replaces either and may contain ``{api_username}``.
     ``.client`` is the generated ``AuthenticatedClient`` sharing this client's connection pool,
     timeout and retries, for use with the generated ``paubox_client.api`` functions.
     """
 
     def __init__(
         self,
-        api_username: str | None = None,
         api_key: str | None = None,
         *,
+        api_username: str | None = None,
         base_url: str | None = None,
         timeout: TimeoutArg = None,
         retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         super().__init__(
-            _connection(api_username, api_key, base_url), timeout=timeout, retry=retry, transport=transport
+            _connection(api_key, api_username, base_url), timeout=timeout, retry=retry, transport=transport
         )
 
     def send_message(
@@ -138,16 +140,16 @@ class AsyncPaubox(AsyncAPI[AuthenticatedClient]):
 
     def __init__(
         self,
-        api_username: str | None = None,
         api_key: str | None = None,
         *,
+        api_username: str | None = None,
         base_url: str | None = None,
         timeout: TimeoutArg = None,
         retry: RetryPolicy | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         super().__init__(
-            _connection(api_username, api_key, base_url), timeout=timeout, retry=retry, transport=transport
+            _connection(api_key, api_username, base_url), timeout=timeout, retry=retry, transport=transport
         )
 
     async def send_message(

@@ -40,22 +40,32 @@ from .types import UNSET, Unset
 
 T = TypeVar("T")
 
-DEFAULT_BASE_URL = "https://api.paubox.net/v1/{api_username}"
+#: The current gateway: the API key alone identifies the account (Paubox's current SDKs send here).
+DEFAULT_BASE_URL = "https://api.paubox.com/v1/email"
+#: The legacy host, with the API username in the path; used when a username is given.
+LEGACY_BASE_URL = "https://api.paubox.net/v1/{api_username}"
 MAX_RECIPIENTS = 100
 BULK_CHUNK_SIZE = 50
 
 
-def settings(api_username: str | None, api_key: str | None, base_url: str | None) -> tuple[str, str]:
-    """(base URL, API key) from the arguments or PAUBOX_API_USERNAME / PAUBOX_API_KEY / PAUBOX_BASE_URL.
+def settings(api_key: str | None, api_username: str | None, base_url: str | None) -> tuple[str, str]:
+    """(base URL, API key) from the arguments or PAUBOX_API_KEY / PAUBOX_API_USERNAME / PAUBOX_BASE_URL.
 
-    The username is only needed when the base URL has an ``{api_username}`` placeholder (the default
-    does); a gateway URL without one, such as ``https://api.paubox.com/v1/email``, needs only the key.
+    Without a base URL, a client with only a key talks to the gateway ``DEFAULT_BASE_URL``, and a
+    client given a username too talks to the legacy host ``LEGACY_BASE_URL`` with that username in
+    the path (legacy keys belong to a username). A base URL with an ``{api_username}`` placeholder
+    needs the username; any other base URL is used as given.
     """
-    template = base_url or os.environ.get("PAUBOX_BASE_URL") or DEFAULT_BASE_URL
+    key = credential(api_key, argument="api_key", env="PAUBOX_API_KEY")
+    template = base_url or os.environ.get("PAUBOX_BASE_URL")
+    if template is None:
+        username = api_username or os.environ.get("PAUBOX_API_USERNAME") or None
+        if username is None or not username.strip():
+            return DEFAULT_BASE_URL, key
+        template = LEGACY_BASE_URL
     if "{api_username}" in template:
         username = credential(api_username, argument="api_username", env="PAUBOX_API_USERNAME", secret=False)
         template = template.replace("{api_username}", quote(username, safe=""))
-    key = credential(api_key, argument="api_key", env="PAUBOX_API_KEY")
     return template, key
 
 
@@ -200,7 +210,22 @@ def decoder(model: type[M], success_key: str, error_model: type[Any] = ErrorResp
     return decode
 
 
-decode_send = decoder(SingleSendResponse, "sourceTrackingId")
+_decode_single_send = decoder(SingleSendResponse, "sourceTrackingId")
+
+
+def decode_send(response: httpx.Response) -> SingleSendResponse:
+    """A send's answer; a 2xx without a tracking id is not a result (nothing to look the message up by)."""
+    sent = _decode_single_send(response)
+    if not isinstance(sent.source_tracking_id, str) or not sent.source_tracking_id:
+        raise ResponseParseError(
+            "response does not match SingleSendResponse: no sourceTrackingId",
+            status_code=response.status_code,
+            body=response.content,
+            headers=response.headers,
+        )
+    return sent
+
+
 decode_bulk = decoder(BulkSendResponse, "messages")
 decode_receipt = decoder(MessageReceiptResponse, "data", MessageReceiptErrorResponse)
 

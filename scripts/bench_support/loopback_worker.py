@@ -29,7 +29,7 @@ TEXT = "Hello, your results are ready. Log in to see them."
 def ours(base_url: str, username: str, api_key: str) -> Callable[[], Any]:
     from paubox_client import Message, MessageContent, MessageHeaders, Paubox
 
-    client = Paubox(username, api_key, base_url=base_url)
+    client = Paubox(api_key, api_username=username, base_url=base_url)
 
     def call() -> Any:
         message = Message(

@@ -75,7 +75,7 @@ def ours_client(vendor: str, *, transport: Any = None, root: str = MOCK_ROOT, us
         from paubox_client import AsyncPaubox, Paubox
 
         cls: Any = AsyncPaubox if use_async else Paubox
-        return cls(PAUBOX_USERNAME, PAUBOX_API_KEY, base_url=url, transport=transport)
+        return cls(PAUBOX_API_KEY, api_username=PAUBOX_USERNAME, base_url=url, transport=transport)
     if vendor == "smtpcom":
         from smtpcom_client import AsyncSMTPcom, SMTPcom
 
@@ -203,7 +203,7 @@ def raw_request(vendor: str) -> RawRequest:
                 "body": {"parts": [{"type": "text/plain", "content": TEXT}]},
             }
 
-        return RawRequest("/v4/messages", {"X-SMTPCOM-API": SMTPCOM_API_KEY}, smtpcom_body)
+        return RawRequest("/v4/messages", {"Authorization": f"Bearer {SMTPCOM_API_KEY}"}, smtpcom_body)
     if vendor in ("sendclean", "poweremail"):
         owner, token, user = (
             (SENDCLEAN_OWNER_ID, SENDCLEAN_TOKEN, SENDCLEAN_SMTP_USER)

@@ -210,7 +210,7 @@ def overlay_client(
     if vendor == "paubox":
         cls = pkg.AsyncPaubox if asynchronous else pkg.Paubox
         # The real base-URL shape, {api_username} included; the transport strips /v1/<username>.
-        return cls(API_USERNAME, API_KEY, base_url=prism + "/v1/{api_username}", **options)
+        return cls(API_KEY, api_username=API_USERNAME, base_url=prism + "/v1/{api_username}", **options)
     if vendor == "smtpcom":
         cls = pkg.AsyncSMTPcom if asynchronous else pkg.SMTPcom
         return cls(API_KEY, auth=auth, base_url=prism, **options)

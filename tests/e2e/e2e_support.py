@@ -40,7 +40,9 @@ class Clients:
 
         cls = paubox_client.AsyncPaubox if self.is_async else paubox_client.Paubox
         kwargs.setdefault("api_key", sb.PAUBOX_API_KEY)
-        return self._keep(cls(sb.PAUBOX_USERNAME, base_url=self.sandbox.base_url("paubox"), **kwargs))
+        kwargs.setdefault("api_username", sb.PAUBOX_USERNAME)
+        kwargs.setdefault("base_url", self.sandbox.base_url("paubox"))
+        return self._keep(cls(**kwargs))
 
     def smtpcom(self, **kwargs: Any) -> Any:
         import smtpcom_client
@@ -57,7 +59,8 @@ class Clients:
         kwargs.setdefault("owner_id", account.owner_id)
         kwargs.setdefault("token", account.token)
         kwargs.setdefault("smtp_user_name", account.smtp_user_names[0])
-        return self._keep(cls(base_url=self.sandbox.base_url(brand), **kwargs))
+        kwargs.setdefault("base_url", self.sandbox.base_url(brand))
+        return self._keep(cls(**kwargs))
 
     async def aclose(self) -> None:
         for client in self._opened:

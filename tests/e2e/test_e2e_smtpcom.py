@@ -122,7 +122,7 @@ def rows(items: list[Any]) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------------------------- sending
 
 
-@pytest.mark.parametrize("auth", ["header", "query", "basic"])
+@pytest.mark.parametrize("auth", ["bearer", "header", "query", "basic"])
 async def test_v4_messages_post_in_each_auth_mode(sandbox: SandboxHandle, clients: Clients, auth: str) -> None:
     client = clients.smtpcom(auth=auth)
     sent = await resolve(client.v4_messages_post(order_request()))
@@ -140,6 +140,9 @@ async def test_v4_messages_post_in_each_auth_mode(sandbox: SandboxHandle, client
     elif auth == "query":
         assert request.query == f"api_key={key}"
         assert "x-smtpcom-api" not in request.headers and "authorization" not in request.headers
+    elif auth == "bearer":
+        assert request.headers["authorization"] == f"Bearer {key}"
+        assert "x-smtpcom-api" not in request.headers and "api_key" not in request.query
     else:
         assert request.headers["authorization"] == "Basic " + base64.b64encode(f"api:{key}".encode()).decode()
         assert "x-smtpcom-api" not in request.headers and "api_key" not in request.query

@@ -110,8 +110,6 @@ def test_minimal_mime_send_is_accepted() -> None:
         pytest.param(_without(MINIMAL_SEND, "channel"), "<root>", "channel", id="send-without-channel"),
         pytest.param(_without(MINIMAL_SEND, "originator"), "<root>", "originator", id="send-without-originator"),
         pytest.param(_without(MINIMAL_SEND, "recipients"), "<root>", "recipients", id="send-without-recipients"),
-        pytest.param(_without(MINIMAL_SEND, "body"), "<root>", "body", id="send-without-body"),
-        pytest.param(_without(MINIMAL_SEND, "body.parts"), "body", "parts", id="body-without-parts"),
         pytest.param(
             _without(MINIMAL_SEND, "body.parts.0.content"), "body/parts/0", "content", id="part-without-content"
         ),

@@ -124,11 +124,11 @@ class Wire:
 
 
 def sync_client(wire: Wire, retry: RetryPolicy | None = NO_RETRY, **kwargs: Any) -> Paubox:
-    return Paubox(USER, KEY, retry=retry, transport=httpx.MockTransport(wire), **kwargs)
+    return Paubox(KEY, api_username=USER, retry=retry, transport=httpx.MockTransport(wire), **kwargs)
 
 
 def async_client(wire: Wire, retry: RetryPolicy | None = NO_RETRY, **kwargs: Any) -> AsyncPaubox:
-    return AsyncPaubox(USER, KEY, retry=retry, transport=httpx.MockTransport(wire), **kwargs)
+    return AsyncPaubox(KEY, api_username=USER, retry=retry, transport=httpx.MockTransport(wire), **kwargs)
 
 
 async def invoke(
@@ -353,7 +353,7 @@ async def test_per_call_timeout_and_default_timeout(flavour: str) -> None:
 
 
 def test_client_timeout_and_retry_defaults_and_overrides() -> None:
-    with Paubox(USER, KEY) as default:
+    with Paubox(KEY, api_username=USER) as default:
         assert default.timeout == DEFAULT_TIMEOUT
         assert default.retry == RetryPolicy()
         assert default.retry.max_retries == 2 and default.retry.retry_sends is False
@@ -370,7 +370,7 @@ def test_client_timeout_and_retry_defaults_and_overrides() -> None:
 
 @pytest.mark.parametrize("cls", [Paubox, AsyncPaubox])
 def test_base_url_from_quoted_username(cls: type[Any]) -> None:
-    client = cls("clinic ops/1", KEY)
+    client = cls(KEY, api_username="clinic ops/1")
     assert client.base_url == "https://api.paubox.net/v1/clinic%20ops%2F1"
     assert client.client._base_url == client.base_url
 
@@ -378,17 +378,17 @@ def test_base_url_from_quoted_username(cls: type[Any]) -> None:
 async def test_username_is_quoted_on_the_wire(flavour: str) -> None:
     wire = Wire()
     if flavour == "sync":
-        with Paubox("a b", KEY, retry=NO_RETRY, transport=httpx.MockTransport(wire)) as client:
+        with Paubox(KEY, api_username="a b", retry=NO_RETRY, transport=httpx.MockTransport(wire)) as client:
             client.send_message(message())
     else:
-        async with AsyncPaubox("a b", KEY, retry=NO_RETRY, transport=httpx.MockTransport(wire)) as aclient:
+        async with AsyncPaubox(KEY, api_username="a b", retry=NO_RETRY, transport=httpx.MockTransport(wire)) as aclient:
             await aclient.send_message(message())
     assert str(wire.only.url) == "https://api.paubox.net/v1/a%20b/messages"
 
 
 @pytest.mark.parametrize("cls", [Paubox, AsyncPaubox])
 def test_base_url_template_argument(cls: type[Any]) -> None:
-    client = cls(USER, KEY, base_url="http://127.0.0.1:8025/paubox/v1/{api_username}/")
+    client = cls(KEY, api_username=USER, base_url="http://127.0.0.1:8025/paubox/v1/{api_username}/")
     assert client.base_url == f"http://127.0.0.1:8025/paubox/v1/{USER}"
 
 
@@ -413,8 +413,8 @@ def test_arguments_win_over_environment(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("PAUBOX_BASE_URL", "http://127.0.0.1:8025/paubox/v1/{api_username}")
     wire = Wire()
     with Paubox(
-        USER,
         KEY,
+        api_username=USER,
         base_url="https://api.paubox.net/v1/{api_username}",
         retry=NO_RETRY,
         transport=httpx.MockTransport(wire),
@@ -434,7 +434,7 @@ def test_base_url_without_placeholder_needs_no_username() -> None:
 
 
 MISSING = [
-    ("api_username", "PAUBOX_API_USERNAME", {"api_key": KEY}),
+    ("api_username", "PAUBOX_API_USERNAME", {"api_key": KEY, "base_url": "https://api.paubox.net/v1/{api_username}"}),
     ("api_key", "PAUBOX_API_KEY", {"api_username": USER}),
 ]
 
@@ -457,7 +457,7 @@ def test_missing_setting_names_argument_and_env_var(
 
 @pytest.mark.parametrize("cls", [Paubox, AsyncPaubox])
 def test_nothing_configured_names_the_first_missing_setting(cls: type[Any]) -> None:
-    with pytest.raises(ConfigurationError, match="PAUBOX_API_USERNAME"):
+    with pytest.raises(ConfigurationError, match="PAUBOX_API_KEY"):
         cls()
 
 
@@ -563,7 +563,7 @@ async def test_receipt_404_without_echoed_id_still_parses(flavour: str) -> None:
 
 def _wrong_shape(call: str) -> bytes:
     return {
-        "send_message": b'{"sourceTrackingId":"t-1","customHeaders":"X-Campaign-Id"}',
+        "send_message": b'{"customHeaders":{},"data":"Service OK"}',
         "send_bulk_messages": b'{"messages":[1]}',
         "get_message_receipt": b'{"sourceTrackingId":"' + TRACKING_ID.encode() + b'"}',
     }[call]
@@ -1003,7 +1003,7 @@ async def test_async_send_bulk_bounds_requests_in_flight(concurrency: int) -> No
         return echo_ids(request)
 
     transport = httpx.MockTransport(handler)
-    async with AsyncPaubox(USER, KEY, retry=NO_RETRY, transport=transport) as client:
+    async with AsyncPaubox(KEY, api_username=USER, retry=NO_RETRY, transport=transport) as client:
         result = await client.send_bulk(batch(100), chunk_size=5, concurrency=concurrency)
     assert peak == concurrency
     assert in_flight == 0

@@ -55,7 +55,7 @@ def paubox_case() -> Case:
     message = Message.from_dict(request_example("paubox", "/messages")["data"]["message"])
     return Case(
         "paubox",
-        lambda t: Paubox("clinic", SECRET, transport=t, retry=_retry("paubox_client")),
+        lambda t: Paubox(SECRET, api_username="clinic", transport=t, retry=_retry("paubox_client")),
         lambda c: c.send_message(message),
         b'{"errors":[{"code":401,"title":"Access token is missing or does not match endpoint username"}]}',
     )

@@ -48,7 +48,7 @@ def _paubox(sandbox: SandboxHandle, async_: bool, **kwargs: Any) -> Any:
     import paubox_client
 
     cls = paubox_client.AsyncPaubox if async_ else paubox_client.Paubox
-    return cls(sb.PAUBOX_USERNAME, sb.PAUBOX_API_KEY, base_url=sandbox.base_url("paubox"), **kwargs)
+    return cls(sb.PAUBOX_API_KEY, api_username=sb.PAUBOX_USERNAME, base_url=sandbox.base_url("paubox"), **kwargs)
 
 
 def _paubox_message() -> Any:
@@ -416,7 +416,7 @@ def test_per_call_retry_policy_overrides_the_client(sandbox: SandboxHandle) -> N
 def test_default_timeout_bounds_every_call() -> None:
     import paubox_client
 
-    client = paubox_client.Paubox("u", "k" * 10)
+    client = paubox_client.Paubox("k" * 10, api_username="u")
     timeout = client._http.timeout
     assert (timeout.connect, timeout.read, timeout.write, timeout.pool) == (5.0, 30.0, 30.0, 30.0)
     assert client.client.get_httpx_client().timeout == timeout, "the generated functions share it"

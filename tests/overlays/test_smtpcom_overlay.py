@@ -83,7 +83,7 @@ LISTED = json.dumps(
         },
     }
 ).encode()
-AUTH_MODES = ("header", "query", "basic")
+AUTH_MODES = ("bearer", "header", "query", "basic")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -153,7 +153,7 @@ def message(**changes: Any) -> SendMessageRequest:
 MESSAGE_BYTES = (
     b'{"channel":"my_channel","recipients":{"to":[{"address":"jane@example.com","name":"Jane"}]},'
     b'"originator":{"from":{"address":"noreply@example.com","name":"Shop"}},'
-    b'"body":{"parts":[{"content":"Hi","type":"text/plain","charset":"UTF-8"}]},"subject":"Hello"}'
+    b'"subject":"Hello","body":{"parts":[{"content":"Hi","type":"text/plain","charset":"UTF-8"}]}}'
 )
 MIME_TEXT = "From: noreply@example.com\r\nTo: jane@example.com\r\nSubject: Hi\r\n\r\nHi\r\n"
 
@@ -186,6 +186,9 @@ def assert_auth(request: httpx.Request, auth: str) -> None:
     elif auth == "query":
         assert query["api_key"] == KEY
         assert "x-smtpcom-api" not in request.headers and "authorization" not in request.headers
+    elif auth == "bearer":
+        assert request.headers["authorization"] == f"Bearer {KEY}"
+        assert "x-smtpcom-api" not in request.headers and "api_key" not in query
     else:
         assert request.headers["authorization"] == BASIC
         assert "x-smtpcom-api" not in request.headers and "api_key" not in query
@@ -333,7 +336,7 @@ def test_base_url_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     with SMTPcom(retry=NO_RETRY, transport=httpx.MockTransport(wire)) as smtp:
         smtp.send_message(message())
     assert str(wire.only.url) == "http://127.0.0.1:4010/v4/messages"
-    assert wire.only.headers["x-smtpcom-api"] == KEY
+    assert wire.only.headers["authorization"] == f"Bearer {KEY}"
 
 
 # --------------------------------------------------------------------------- retries (MockTransport level)
@@ -894,13 +897,13 @@ async def test_key_from_environment(monkeypatch: pytest.MonkeyPatch, flavour: st
         async with AsyncSMTPcom(retry=NO_RETRY, transport=httpx.MockTransport(wire)) as aclient:
             await aclient.send_message(message())
     assert str(wire.only.url) == f"{BASE}/v4/messages"
-    assert wire.only.headers["x-smtpcom-api"] == KEY
+    assert wire.only.headers["authorization"] == f"Bearer {KEY}"
 
 
 @pytest.mark.parametrize(
     ("kwargs", "text"),
     [
-        ({"auth": "bearer"}, "auth must be one of"),
+        ({"auth": "token"}, "auth must be one of"),
         ({"base_url": f"https://api:{KEY}@api.smtp.com"}, "must not contain credentials"),
         ({"base_url": "ftp://api.smtp.com"}, "http(s) URL"),
     ],

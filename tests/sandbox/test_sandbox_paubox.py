@@ -73,6 +73,60 @@ def test_rejects_wrong_or_malformed_key_with_401(http: httpx.Client, sandbox: Sa
     assert sandbox.messages("paubox") == []
 
 
+def test_gateway_path_needs_only_the_key(http: httpx.Client, sandbox: SandboxHandle) -> None:
+    """`/v1/email` (https://api.paubox.com/v1/email): the key alone names the account."""
+    gateway = sandbox.url + "/paubox/v1/email"
+    other = {"Authorization": f"Token token={PAUBOX_OTHER_API_KEY}"}
+    sent = http.post(gateway + "/messages", json={"data": {"message": message()}}, headers=other)
+    assert sent.status_code == 200, sent.text
+    (stored,) = sandbox.messages("paubox")
+    assert stored.meta["username"] == PAUBOX_OTHER_USERNAME
+    found = http.get(gateway + "/message_receipt", params={"sourceTrackingId": stored.id}, headers=other)
+    assert found.status_code == 200
+    wrong = http.post(
+        gateway + "/messages", json={"data": {"message": message()}}, headers={"Authorization": "Token token=nope"}
+    )
+    assert (wrong.status_code, wrong.json()) == (401, UNAUTHORIZED)
+
+
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        ("null", {"deliveryTime": None, "openedStatus": None}),
+        ("empty", {"deliveryTime": "", "openedStatus": ""}),
+        ("absent", {}),
+    ],
+)
+def test_unset_receipt_values_follow_the_configured_style(
+    http: httpx.Client, sandbox: SandboxHandle, style: str, expected: dict[str, Any]
+) -> None:
+    sandbox.configure(paubox_unset_style=style, paubox_processing_reads=5)
+    tracking_id = send(http, sandbox).json()["sourceTrackingId"]
+    status = receipt(http, sandbox, tracking_id).json()["data"]["message"]["message_deliveries"][0]["status"]
+    assert status == {
+        "deliveryStatus": "processing",
+        **expected,
+        **({"openedTime": expected["openedStatus"]} if expected else {}),
+    }
+
+
+def test_null_custom_headers_when_configured(http: httpx.Client, sandbox: SandboxHandle) -> None:
+    assert send(http, sandbox).json()["customHeaders"] == {}
+    sandbox.configure(paubox_null_custom_headers=True)
+    assert send(http, sandbox).json()["customHeaders"] is None
+    with_header = message(headers={**message()["headers"], "X-Campaign": "c1"})
+    assert send(http, sandbox, with_header).json()["customHeaders"] == {"X-Campaign": "c1"}
+
+
+def test_attachment_content_with_trailing_newline(http: httpx.Client, sandbox: SandboxHandle) -> None:
+    """Paubox's MuleSoft RAML example: `"content": "SGVsbG8gV29ybGQh\\n"`."""
+    attachment = {"fileName": "hello_world.txt", "contentType": "text/plain", "content": "SGVsbG8gV29ybGQh\n"}
+    assert send(http, sandbox, message(attachments=[attachment])).status_code == 200
+    (stored,) = sandbox.messages("paubox")
+    (part,) = [p for p in stored.mime.walk() if p.get_filename() == "hello_world.txt"]
+    assert part.get_payload(decode=True) == b"Hello World!"
+
+
 def test_key_must_belong_to_the_username_in_the_path(http: httpx.Client, sandbox: SandboxHandle) -> None:
     url = sandbox.base_url("paubox", username=PAUBOX_OTHER_USERNAME) + "/messages"
     ok = http.post(

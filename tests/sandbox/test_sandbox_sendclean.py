@@ -90,6 +90,23 @@ def test_wrong_credentials_are_http_200_authentication_error(
     assert sandbox.messages(brand) == []
 
 
+@pytest.mark.parametrize("code_as_string", [False, True])
+def test_error_bodies_can_name_the_error_in_type(
+    http: httpx.Client, sandbox: SandboxHandle, brand: str, code_as_string: bool
+) -> None:
+    """The doc's return-value table names the error in `type`; PowerEmail's doc shows code "-1"."""
+    sandbox.configure(platform_error_style="type", platform_error_code_as_string=code_as_string)
+    response = call(http, sandbox, brand, "sendMail", {**mail(brand), "token": "wrong"})
+    assert response.status_code == 200
+    code = "-1" if code_as_string else -1
+    assert response.json() == {
+        "status": "error",
+        "code": code,
+        "type": "AuthenticationError",
+        "message": "Token MissMatch",
+    }
+
+
 def test_one_brand_rejects_the_other_brands_credentials(http: httpx.Client, sandbox: SandboxHandle, brand: str) -> None:
     other = "poweremail" if brand == "sendclean" else "sendclean"
     response = call(http, sandbox, brand, "sendMail", {**mail(brand), **credentials(other)})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import email.utils
 import time
 from typing import Any
@@ -237,8 +238,13 @@ INVALID = [
     ),
     ("missing originator", {"originator": None}, {"originator": "must be provided"}),
     ("empty originator", {"originator": {}}, {"originator": "at least one of from or reply_to must be specified"}),
-    ("missing body", {"body": None}, {"body": "must be provided"}),
-    ("no parts", {"body": {"parts": []}}, {"body.parts": "must contain at least one part"}),
+    ("body not an object", {"body": []}, {"body": "must be an object"}),
+    ("no parts", {"body": {"parts": []}}, {"body.parts": "must contain at least one part (or give attachments)"}),
+    (
+        "no parts, no attachments",
+        {"body": {"attachments": []}},
+        {"body.parts": "must contain at least one part (or give attachments)"},
+    ),
     (
         "part without content",
         {"body": {"parts": [{"type": "text/plain"}]}},
@@ -285,6 +291,25 @@ def test_part_without_type_is_accepted_as_plain_text(http: httpx.Client, sandbox
     assert response.status_code == 200, response.text
     (stored,) = sandbox.messages("smtpcom")
     assert stored.summary()["text"] == "Hi there"
+
+
+def test_body_of_attachments_alone_is_accepted(http: httpx.Client, sandbox: SandboxHandle) -> None:
+    """SMTP.com's own Python library sends bodies with attachments and no parts."""
+    pdf = b"%PDF-1.4\n%\xe2\xe3"
+    attachment = {"content": base64.b64encode(pdf).decode() + "\r\n", "filename": "a.pdf", "encoding": "base64"}
+    response = send(http, sandbox, message(body={"attachments": [attachment]}))
+    assert response.status_code == 200, response.text
+    (stored,) = sandbox.messages("smtpcom")
+    (part,) = [p for p in stored.mime.walk() if p.get_filename() == "a.pdf"]
+    assert part.get_payload(decode=True) == pdf
+
+
+def test_request_without_a_body_is_an_empty_message(http: httpx.Client, sandbox: SandboxHandle) -> None:
+    """WP Mail SMTP leaves `body` out when the content is empty."""
+    response = send(http, sandbox, {k: v for k, v in message().items() if k != "body"})
+    assert response.status_code == 200, response.text
+    (stored,) = sandbox.messages("smtpcom")
+    assert stored.summary()["text"] == ""
 
 
 def test_mime_send_validation(http: httpx.Client, sandbox: SandboxHandle) -> None:

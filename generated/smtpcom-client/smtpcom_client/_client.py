@@ -13,7 +13,7 @@ from . import _operations as ops
 from ._runtime.base import AsyncAPI, Connection, SyncAPI, TimeoutArg
 from ._runtime.retry import RetryPolicy
 from .client import AuthenticatedClient
-from .helpers import AUTH_HEADER, AUTH_QUERY_PARAM, BASIC_USER, AuthMode, TimeArg
+from .helpers import AUTH_HEADER, AUTH_QUERY_PARAM, BASIC_USER, DEFAULT_AUTH, AuthMode, TimeArg
 
 if TYPE_CHECKING:
     from email.message import Message
@@ -29,6 +29,7 @@ from .models import (
 )
 
 _DESCRIPTIONS: dict[str, str] = {
+    "bearer": "Authorization: Bearer ***",
     "header": f"{AUTH_HEADER}: ***",
     "query": f"{AUTH_QUERY_PARAM}=*** (query parameter)",
     "basic": f"HTTP Basic {BASIC_USER}:***",
@@ -48,6 +49,9 @@ def _connection(api_key: str | None, base_url: str | None, auth: str) -> Connect
         )
     if auth == "basic":
         return Connection(generated=generated, base_url=url, auth_description=description, auth=(BASIC_USER, key))
+    if auth == "bearer":
+        headers = {"Authorization": f"Bearer {key}"}
+        return Connection(generated=generated, base_url=url, auth_description=description, headers=headers)
     return Connection(generated=generated, base_url=url, auth_description=description, headers={AUTH_HEADER: key})
 
 
@@ -56,8 +60,9 @@ class SMTPcom(SyncAPI[AuthenticatedClient]):
 
     The API key comes from ``api_key`` or the ``SMTPCOM_API_KEY`` environment variable, the base
     URL from ``base_url``, ``SMTPCOM_BASE_URL`` or ``https://api.smtp.com``. ``auth`` picks how the
-    key travels: ``"header"`` (default, ``X-SMTPCOM-API: <key>``), ``"query"`` (``?api_key=<key>``
-    on every request) or ``"basic"`` (HTTP Basic, user ``api``, password the key).
+    key travels: ``"bearer"`` (default, ``Authorization: Bearer <key>``, what SMTP.com's own Python
+    library sends), ``"header"`` (``X-SMTPCOM-API: <key>``), ``"query"`` (``?api_key=<key>`` on
+    every request) or ``"basic"`` (HTTP Basic, user ``api``, password the key).
 
     ``.client`` is the generated ``AuthenticatedClient`` sharing this client's connection pool,
     authentication, timeout and retries, for use with the generated ``smtpcom_client.api`` functions.
@@ -67,7 +72,7 @@ class SMTPcom(SyncAPI[AuthenticatedClient]):
         self,
         api_key: str | None = None,
         *,
-        auth: AuthMode = "header",
+        auth: AuthMode = DEFAULT_AUTH,
         base_url: str | None = None,
         timeout: TimeoutArg = None,
         retry: RetryPolicy | None = None,
@@ -148,7 +153,7 @@ class AsyncSMTPcom(AsyncAPI[AuthenticatedClient]):
         self,
         api_key: str | None = None,
         *,
-        auth: AuthMode = "header",
+        auth: AuthMode = DEFAULT_AUTH,
         base_url: str | None = None,
         timeout: TimeoutArg = None,
         retry: RetryPolicy | None = None,

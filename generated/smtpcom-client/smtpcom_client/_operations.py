@@ -175,14 +175,17 @@ def _check_attachment(field: str, attachment: object) -> None:
 
 
 def check_body(field: str, body: object) -> None:
+    """At least one part or one attachment. The service accepts a body of attachments alone (SMTP.com's
+    own Python library sends one) and even no body, but an email with no content at all is a mistake."""
     if not isinstance(body, MessageBody):
-        raise InvalidRequestError(field, "is required (a MessageBody with at least one part)")
+        raise InvalidRequestError(field, "is required (a MessageBody with at least one part or attachment)")
     parts = _list(body.parts)
-    if not parts:
-        raise InvalidRequestError(f"{field}.parts", "at least one part is required")
+    attachments = _list(body.attachments)
+    if not parts and not attachments:
+        raise InvalidRequestError(f"{field}.parts", "at least one part or one attachment is required")
     for index, part in enumerate(parts):
         _check_part(f"{field}.parts[{index}]", part)
-    for index, attachment in enumerate(_list(body.attachments)):
+    for index, attachment in enumerate(attachments):
         _check_attachment(f"{field}.attachments[{index}]", attachment)
 
 

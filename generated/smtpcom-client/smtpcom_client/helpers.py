@@ -26,8 +26,11 @@ AUTH_HEADER = "X-SMTPCOM-API"
 AUTH_QUERY_PARAM = "api_key"
 BASIC_USER = "api"
 
-AuthMode = Literal["header", "query", "basic"]
-AUTH_MODES: tuple[AuthMode, ...] = ("header", "query", "basic")
+#: How the API key travels: ``Authorization: Bearer <key>`` (the default: SMTP.com's own Python
+#: library and WP Mail SMTP send it), ``X-SMTPCOM-API: <key>``, ``?api_key=<key>``, or HTTP Basic.
+AuthMode = Literal["bearer", "header", "query", "basic"]
+AUTH_MODES: tuple[AuthMode, ...] = ("bearer", "header", "query", "basic")
+DEFAULT_AUTH: AuthMode = "bearer"
 
 #: A point in time for ``v4_messages_get``: RFC 2822 text, UNIX epoch seconds, or an aware datetime.
 TimeArg = str | int | datetime

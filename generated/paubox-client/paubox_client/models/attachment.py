@@ -21,7 +21,12 @@ class Attachment:
     content_type: str
     """ MIME type, e.g. `application/pdf`. """
     content: str
-    """ File bytes, base64-encoded. Invalid base64 is rejected with 400. """
+    """ File bytes, base64-encoded. Invalid base64 is rejected with 400. Line breaks are allowed:
+    Paubox's own MuleSoft RAML example sends `"SGVsbG8gV29ybGQh\\n"` and the Ruby SDK encodes with
+    `Base64.encode64`, which wraps every 60 characters and ends with `\\n`
+    (`shared/notes/vendor-realworld.md`). That is why this is a `pattern` and not
+    `format: byte`, which a strict validator reads as unwrapped base64.
+     """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -29,13 +29,16 @@ class DeliveryStatus:
     break the client.
      """
     delivery_time: None | str | Unset = UNSET
-    """ When the message was delivered (RFC 2822); null or absent until then. """
+    """ When the message was delivered (RFC 2822); `null`, `""` or absent until then (paubox-rust:
+    "The API returns empty strings instead of `null` for absent timestamps").
+     """
     opened_status: None | str | Unset = UNSET
-    """ Known values: `opened`, `not opened`. Single-recipient messages only. For unopened mail the
-    API appears to send `null` or omit the field (notes §3.3). Not an `enum`, on purpose.
+    """ Known values: `opened`, `not opened`, `unopened`. Single-recipient messages only. For
+    unopened mail the API sends `""` (paubox-perl-sdk rewrites `""` to `unopened`), `null` or
+    nothing (notes §3.3, `shared/notes/vendor-realworld.md`). Not an `enum`, on purpose.
      """
     opened_time: None | str | Unset = UNSET
-    """ When the message was first opened (RFC 2822), or null. """
+    """ When the message was first opened (RFC 2822); `null`, `""` or absent when not opened. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -14,7 +14,10 @@ T = TypeVar("T", bound="EchoedCustomHeaders")
 
 @_attrs_define
 class EchoedCustomHeaders:
-    """The accepted `X-` custom headers, echoed back as name to value. May be `{}` or absent."""
+    """The accepted `X-` custom headers, echoed back as name to value. May be `{}`, `null` or absent:
+    paubox-node's bulk test stubs `customHeaders: null` (`shared/notes/vendor-realworld.md`).
+
+    """
 
     additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
 

@@ -25,8 +25,10 @@ class SingleSendResponse:
 
     source_tracking_id: str | Unset = UNSET
     """ Tracking id (a UUID in practice); pass it to `GET /message_receipt`. """
-    custom_headers: EchoedCustomHeaders | Unset = UNSET
-    """ The accepted `X-` custom headers, echoed back as name to value. May be `{}` or absent. """
+    custom_headers: EchoedCustomHeaders | None | Unset = UNSET
+    """ The accepted `X-` custom headers, echoed back as name to value. May be `{}`, `null` or absent:
+    paubox-node's bulk test stubs `customHeaders: null` (`shared/notes/vendor-realworld.md`).
+     """
     data: str | Unset = UNSET
     """ `Service OK` on success. """
     errors: list[ApiError] | None | Unset = UNSET
@@ -36,11 +38,17 @@ class SingleSendResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.echoed_custom_headers import EchoedCustomHeaders  # noqa: PLC0415
+
         source_tracking_id = self.source_tracking_id
 
-        custom_headers: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.custom_headers, Unset):
+        custom_headers: dict[str, Any] | None | Unset
+        if isinstance(self.custom_headers, Unset):
+            custom_headers = UNSET
+        elif isinstance(self.custom_headers, EchoedCustomHeaders):
             custom_headers = self.custom_headers.to_dict()
+        else:
+            custom_headers = self.custom_headers
 
         data = self.data
 
@@ -78,12 +86,22 @@ class SingleSendResponse:
         d = dict(src_dict)
         source_tracking_id = d.pop("sourceTrackingId", UNSET)
 
-        _custom_headers = d.pop("customHeaders", UNSET)
-        custom_headers: EchoedCustomHeaders | Unset
-        if isinstance(_custom_headers, Unset):
-            custom_headers = UNSET
-        else:
-            custom_headers = EchoedCustomHeaders.from_dict(_custom_headers)
+        def _parse_custom_headers(data: object) -> EchoedCustomHeaders | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_echoed_custom_headers_type_0 = EchoedCustomHeaders.from_dict(data)
+
+                return componentsschemas_echoed_custom_headers_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(EchoedCustomHeaders | None | Unset, data)
+
+        custom_headers = _parse_custom_headers(d.pop("customHeaders", UNSET))
 
         data = d.pop("data", UNSET)
 

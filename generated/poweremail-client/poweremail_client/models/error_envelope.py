@@ -16,9 +16,14 @@ T = TypeVar("T", bound="ErrorEnvelope")
 
 @_attrs_define
 class ErrorEnvelope:
-    """The error body. It arrives with HTTP 200 as well as with error statuses. `code` and
-    `name` are required: they are what tells it apart from a success body (the generated
-    client tries this schema first). Extra fields are allowed. (The doc's return-value table
+    """The error body. It arrives with HTTP 200 as well as with error statuses. `code` is
+    required: it is what tells it apart from a success body (the generated client tries this
+    schema first). The error class is named in `name` (the doc examples, the platform's own
+    Python and PHP clients) or in `type` (the doc's return-value table, the third-party
+    TypeScript wrapper, which reads only `type`); at least one of the two is present
+    (`shared/notes/vendor-realworld.md`). The `anyOf` sits inside an `allOf` so that
+    openapi-python-client builds one class with both fields optional. Extra fields are allowed. (The doc's return-value
+    table
     for the send calls is captioned "the error results when attempt to List Tracking Domain",
     a copy-paste slip.)
 
@@ -33,7 +38,9 @@ class ErrorEnvelope:
     SendClean's doc and the platform's clients treat it as the integer `-1`, and the notes
     take the string for a doc artefact. Both forms are accepted.
      """
-    name: str
+    message: str
+    """ Human-readable error text, e.g. `Token MissMatch`. """
+    name: str | Unset = UNSET
     """ The error class. Known values: `ValidationError` (parameters invalid or missing),
     `GeneralError` (unexpected server-side error; PowerEmail developers are notified),
     `AuthenticationError` (`owner_id` and `token` do not match), and the legacy
@@ -41,11 +48,9 @@ class ErrorEnvelope:
     table calls this field `type`, but its examples and the official clients use `name`
     (notes §3).
      """
-    message: str
-    """ Human-readable error text, e.g. `Token MissMatch`. """
     type_: str | Unset = UNSET
-    """ Optional alias of `name`: the doc's return-value table describes the error class
-    under this key. Same known values as `name`.
+    """ Alias of `name`, used instead of it by some bodies: the doc's return-value table
+    describes the error class under this key. Same known values as `name`.
      """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -55,9 +60,9 @@ class ErrorEnvelope:
         code: int | str
         code = self.code
 
-        name = self.name
-
         message = self.message
+
+        name = self.name
 
         type_ = self.type_
 
@@ -67,10 +72,11 @@ class ErrorEnvelope:
             {
                 "status": status,
                 "code": code,
-                "name": name,
                 "message": message,
             }
         )
+        if name is not UNSET:
+            field_dict["name"] = name
         if type_ is not UNSET:
             field_dict["type"] = type_
 
@@ -86,17 +92,17 @@ class ErrorEnvelope:
 
         code = _parse_code(d.pop("code"))
 
-        name = d.pop("name")
-
         message = d.pop("message")
+
+        name = d.pop("name", UNSET)
 
         type_ = d.pop("type", UNSET)
 
         error_envelope = cls(
             status=status,
             code=code,
-            name=name,
             message=message,
+            name=name,
             type_=type_,
         )
 

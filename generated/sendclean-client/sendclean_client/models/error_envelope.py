@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -16,9 +16,13 @@ T = TypeVar("T", bound="ErrorEnvelope")
 
 @_attrs_define
 class ErrorEnvelope:
-    """The error body. It arrives with HTTP 200 as well as with error statuses. `code` and
-    `name` are required: they are what tells it apart from a success body (the generated
-    client tries this schema first). Extra fields are allowed.
+    """The error body. It arrives with HTTP 200 as well as with error statuses. `code` is
+    required: it is what tells it apart from a success body (the generated client tries this
+    schema first). The error class is named in `name` (the doc examples, the platform's own
+    Python and PHP clients) or in `type` (the doc's return-value table, the third-party
+    TypeScript wrapper, which reads only `type`); at least one of the two is present
+    (`shared/notes/vendor-realworld.md`). The `anyOf` sits inside an `allOf` so that
+    openapi-python-client builds one class with both fields optional. Extra fields are allowed.
 
     """
 
@@ -26,22 +30,22 @@ class ErrorEnvelope:
     """ Always `error`. The pattern only keeps the response `oneOf` unambiguous for
     validators; the generated client does not check it.
      """
-    code: int
-    """ Error code; `-1` in every SendClean example, where it is an integer (PowerEmail's doc
-    shows the string `"-1"`).
+    code: int | str
+    """ Error code, `-1` in every example. SendClean's doc shows the integer `-1`; PowerEmail's
+    doc, for the same platform, shows the string `"-1"`, so both forms are accepted.
      """
-    name: str
+    message: str
+    """ Human-readable error text, e.g. `Token MissMatch`. """
+    name: str | Unset = UNSET
     """ The error class. Known values: `ValidationError` (parameters invalid or missing),
     `GeneralError` (unexpected server-side error), `AuthenticationError` (`owner_id` and
     `token` do not match), and the legacy `Invalid_Key` that the official clients still
     map. The doc's return-value table calls this field `type`, but its examples and the
     official Python/PHP clients use `name` (notes §3).
      """
-    message: str
-    """ Human-readable error text, e.g. `Token MissMatch`. """
     type_: str | Unset = UNSET
-    """ Optional alias of `name`: the doc's return-value table describes the error class
-    under this key, and the unofficial TypeScript wrapper reads it. Same known values as
+    """ Alias of `name`, used instead of it by some bodies: the doc's return-value table
+    describes the error class under this key, and the unofficial TypeScript wrapper reads it. Same known values as
     `name`.
      """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -49,11 +53,12 @@ class ErrorEnvelope:
     def to_dict(self) -> dict[str, Any]:
         status = self.status
 
+        code: int | str
         code = self.code
 
-        name = self.name
-
         message = self.message
+
+        name = self.name
 
         type_ = self.type_
 
@@ -63,10 +68,11 @@ class ErrorEnvelope:
             {
                 "status": status,
                 "code": code,
-                "name": name,
                 "message": message,
             }
         )
+        if name is not UNSET:
+            field_dict["name"] = name
         if type_ is not UNSET:
             field_dict["type"] = type_
 
@@ -77,19 +83,22 @@ class ErrorEnvelope:
         d = dict(src_dict)
         status = d.pop("status")
 
-        code = d.pop("code")
+        def _parse_code(data: object) -> int | str:
+            return cast(int | str, data)
 
-        name = d.pop("name")
+        code = _parse_code(d.pop("code"))
 
         message = d.pop("message")
+
+        name = d.pop("name", UNSET)
 
         type_ = d.pop("type", UNSET)
 
         error_envelope = cls(
             status=status,
             code=code,
-            name=name,
             message=message,
+            name=name,
             type_=type_,
         )
 

@@ -20,8 +20,8 @@ class MessageAttachment:
     """One attached or inline file. `filename` and `content` are required here (the vendor
     marks nothing required, but an attachment without content is meaningless and `cid`
     defaults to the filename). `encoding` is not in the vendor schema; it is accepted
-    because production clients (WP Mail SMTP) send base64 content with
-    `encoding: base64` (notes section 2).
+    because SMTP.com's own hand-written Python library and WP Mail SMTP send base64
+    content with `encoding: base64` (notes section 2, `shared/notes/vendor-realworld.md`).
 
     """
 
@@ -29,7 +29,8 @@ class MessageAttachment:
     """ Name of the attached file. """
     content: str
     """ The file content. The vendor says "raw form"; real clients send it base64-encoded
-    (with `encoding: base64`).
+    (with `encoding: base64`), sometimes line-wrapped: WP Mail SMTP uses PHP's
+    `chunk_split` (CRLF every 76 characters and at the end).
      """
     version: str | Unset = UNSET
     """ MIME version; the service uses `1.0` when omitted. """
@@ -42,8 +43,9 @@ class MessageAttachment:
     the filename.
      """
     encoding: str | Unset = UNSET
-    """ Encoding of `content` as sent, e.g. `base64`. Not in the vendor schema (which says
-    content is raw); sent by WP Mail SMTP together with base64 content.
+    """ Encoding of `content` as sent, e.g. `base64`. Not in the vendor's OpenAPI attachment
+    schema (which says content is raw; only its parts have `encoding`); sent with base64
+    content by SMTP.com's own Python library and by WP Mail SMTP.
      """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

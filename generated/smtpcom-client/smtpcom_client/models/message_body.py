@@ -21,23 +21,32 @@ T = TypeVar("T", bound="MessageBody")
 
 @_attrs_define
 class MessageBody:
-    """Content of the message: one or more parts and optional attachments. Two parts of
-    types `text/plain` and `text/html` become multipart/alternative; anything more
-    becomes multipart/mixed.
+    """Content of the message: parts, attachments, or both; at least one of the two must be
+    given. Two parts of types `text/plain` and `text/html` become multipart/alternative;
+    anything more becomes multipart/mixed.
+
+    Earlier versions of this document required `parts`. SMTP.com's own hand-written Python
+    library builds bodies that carry only `attachments` (its unit test `test_mail`), and
+    the vendor's OpenAPI document requires neither, so the service accepts them
+    (`shared/notes/vendor-realworld.md`). The `anyOf` sits inside an `allOf` for the same
+    generator reason as elsewhere: openapi-python-client 0.29.1 then builds one class with
+    both fields optional, while schema validators still enforce "parts or attachments".
 
     """
 
-    parts: list[MessagePart]
+    parts: list[MessagePart] | Unset = UNSET
     """ Content parts. """
     attachments: list[MessageAttachment] | Unset = UNSET
     """ Attached or inline files. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        parts = []
-        for parts_item_data in self.parts:
-            parts_item = parts_item_data.to_dict()
-            parts.append(parts_item)
+        parts: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.parts, Unset):
+            parts = []
+            for parts_item_data in self.parts:
+                parts_item = parts_item_data.to_dict()
+                parts.append(parts_item)
 
         attachments: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.attachments, Unset):
@@ -48,11 +57,9 @@ class MessageBody:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "parts": parts,
-            }
-        )
+        field_dict.update({})
+        if parts is not UNSET:
+            field_dict["parts"] = parts
         if attachments is not UNSET:
             field_dict["attachments"] = attachments
 
@@ -64,12 +71,14 @@ class MessageBody:
         from ..models.message_part import MessagePart  # noqa: PLC0415
 
         d = dict(src_dict)
-        parts = []
-        _parts = d.pop("parts")
-        for parts_item_data in _parts:
-            parts_item = MessagePart.from_dict(parts_item_data)
+        _parts = d.pop("parts", UNSET)
+        parts: list[MessagePart] | Unset = UNSET
+        if _parts is not UNSET:
+            parts = []
+            for parts_item_data in _parts:
+                parts_item = MessagePart.from_dict(parts_item_data)
 
-            parts.append(parts_item)
+                parts.append(parts_item)
 
         _attachments = d.pop("attachments", UNSET)
         attachments: list[MessageAttachment] | Unset = UNSET

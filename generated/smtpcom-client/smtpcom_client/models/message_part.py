@@ -35,7 +35,9 @@ class MessagePart:
     """ Character set of the content, e.g. `UTF-8`, `ISO-8859-1`. """
     encoding: str | Unset = UNSET
     """ Content-Transfer-Encoding the service applies, e.g. `7bit`, `quoted-printable`,
-    `base64`; `base64` when omitted.
+    `base64`; `base64` when omitted. SMTP.com's Python library sends
+    `quoted-printable` when asked; older WP Mail SMTP releases sent PHPMailer's
+    `Encoding`, `8bit` by default.
      """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

@@ -28,8 +28,11 @@ class SendMimeMessageRequest:
     """
 
     mime: str
-    """ The complete MIME document of the email as raw text (not base64; CRLF line ends),
-    compliant with RFC 2045, 2046, 2047, 4288, 4289 and 2049. Not validated on
+    """ The complete MIME document of the email as raw text (not base64), compliant with
+    RFC 2045, 2046, 2047, 4288, 4289 and 2049. Line ends may be CRLF (RFC 5322, what
+    this package's `send_email_message` sends and SMTP.com's PHP SDK examples show) or
+    bare LF, which is what SMTP.com's own Python library sends (`message.as_string()`;
+    its unit test `test_mail`). Not validated on
     submission; it is delivered as is and errors are reported only through callbacks.
      """
     channel: str

@@ -107,9 +107,13 @@ def sync_detailed(
     Args:
         body (SendMessageRequest): Body of `POST /v4/messages`. The vendor marks no field
             required; `channel`,
-            `recipients`, `originator` and `body` are required here because every SMTP.com SDK
-            and integration sends them and the vendor's own rules need recipients and an
-            originator (notes section 2, "Required fields").
+            `recipients` and `originator` are required here because every SMTP.com SDK and
+            integration sends them and the vendor's own rules need recipients and an originator
+            (notes section 2, "Required fields"). `body` is optional: WP Mail SMTP leaves it out
+            when the content is empty and there are no attachments, and the vendor's OpenAPI
+            document requires no body field (`shared/notes/vendor-realworld.md`). This package's
+            client is stricter and refuses, before sending, a message with neither a part nor an
+            attachment: such an email is almost always a mistake.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -154,9 +158,13 @@ def sync(
     Args:
         body (SendMessageRequest): Body of `POST /v4/messages`. The vendor marks no field
             required; `channel`,
-            `recipients`, `originator` and `body` are required here because every SMTP.com SDK
-            and integration sends them and the vendor's own rules need recipients and an
-            originator (notes section 2, "Required fields").
+            `recipients` and `originator` are required here because every SMTP.com SDK and
+            integration sends them and the vendor's own rules need recipients and an originator
+            (notes section 2, "Required fields"). `body` is optional: WP Mail SMTP leaves it out
+            when the content is empty and there are no attachments, and the vendor's OpenAPI
+            document requires no body field (`shared/notes/vendor-realworld.md`). This package's
+            client is stricter and refuses, before sending, a message with neither a part nor an
+            attachment: such an email is almost always a mistake.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -196,9 +204,13 @@ async def asyncio_detailed(
     Args:
         body (SendMessageRequest): Body of `POST /v4/messages`. The vendor marks no field
             required; `channel`,
-            `recipients`, `originator` and `body` are required here because every SMTP.com SDK
-            and integration sends them and the vendor's own rules need recipients and an
-            originator (notes section 2, "Required fields").
+            `recipients` and `originator` are required here because every SMTP.com SDK and
+            integration sends them and the vendor's own rules need recipients and an originator
+            (notes section 2, "Required fields"). `body` is optional: WP Mail SMTP leaves it out
+            when the content is empty and there are no attachments, and the vendor's OpenAPI
+            document requires no body field (`shared/notes/vendor-realworld.md`). This package's
+            client is stricter and refuses, before sending, a message with neither a part nor an
+            attachment: such an email is almost always a mistake.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -241,9 +253,13 @@ async def asyncio(
     Args:
         body (SendMessageRequest): Body of `POST /v4/messages`. The vendor marks no field
             required; `channel`,
-            `recipients`, `originator` and `body` are required here because every SMTP.com SDK
-            and integration sends them and the vendor's own rules need recipients and an
-            originator (notes section 2, "Required fields").
+            `recipients` and `originator` are required here because every SMTP.com SDK and
+            integration sends them and the vendor's own rules need recipients and an originator
+            (notes section 2, "Required fields"). `body` is optional: WP Mail SMTP leaves it out
+            when the content is empty and there are no attachments, and the vendor's OpenAPI
+            document requires no body field (`shared/notes/vendor-realworld.md`). This package's
+            client is stricter and refuses, before sending, a message with neither a part nor an
+            attachment: such an email is almost always a mistake.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
