@@ -1,7 +1,8 @@
 """Send a message with an attachment through Paubox and read its receipt.
 
-PAUBOX_API_USERNAME=... PAUBOX_API_KEY=... python examples/paubox_send.py
-(PAUBOX_BASE_URL=http://127.0.0.1:8025/paubox/v1/{api_username} for the local sandbox)
+PAUBOX_API_KEY=... python examples/paubox_send.py
+(with PAUBOX_API_USERNAME=... too, the legacy host https://api.paubox.net/v1/<username>;
+PAUBOX_BASE_URL=http://127.0.0.1:8025/paubox/v1/{api_username} for the local sandbox)
 """
 
 from __future__ import annotations
@@ -38,19 +39,21 @@ def build_message(to: str, sender: str) -> Message:
 
 def send_and_check(paubox: Paubox, to: str, sender: str) -> MessageReceiptResponse | None:
     sent = paubox.send_message(build_message(to, sender), override_open_tracking=True)
-    tracking_id = sent.source_tracking_id
-    if not isinstance(tracking_id, str):
-        return None
+    print("sent, sourceTrackingId", sent.id)  # a plain str
     try:
-        return paubox.get_message_receipt(tracking_id)
+        return paubox.get_message_receipt(sent.id)
     except NotFoundError:
         return None  # receipts can lag a moment behind the send
 
 
 def main() -> None:
-    with Paubox() as paubox:
+    with Paubox() as paubox:  # PAUBOX_API_KEY (and PAUBOX_API_USERNAME, PAUBOX_BASE_URL if set)
         receipt = send_and_check(paubox, "patient@example.com", "clinic@verified.example.com")
-        print(receipt.data.message.message_deliveries if receipt else "no receipt yet")
+        if receipt is None:
+            print("no receipt yet")
+            return
+        for delivery in receipt.data.message.message_deliveries:
+            print(delivery.recipient, delivery.status.delivery_status)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
     POWEREMAIL_OWNER_ID=... POWEREMAIL_TOKEN=... POWEREMAIL_APP_DOMAIN=... POWEREMAIL_SMTP_USER_NAME=... \\
         python examples/poweremail_async.py
+(POWEREMAIL_BASE_URL=http://127.0.0.1:8025/poweremail/v1.0 instead of the app domain for the local sandbox)
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from poweremail_client import (
     Message,
     Recipient,
     RetryPolicy,
-    SendResult,
 )
 
 
@@ -31,18 +31,22 @@ def invoice(to: str, number: int) -> Message:
     )
 
 
-async def send_all(recipients: list[str]) -> list[SendResult | ClientError]:
+async def send_all(recipients: list[str]) -> dict[str, str]:
+    """recipient -> the X-Unique-Id of its message, or why it was not sent."""
     # 3 retries instead of 2; sends are still never repeated once they may have been delivered.
     async with AsyncPowerEmail(retry=RetryPolicy(max_retries=3)) as poweremail:
 
-        async def one(number: int, to: str) -> SendResult | ClientError:
+        async def one(number: int, to: str) -> str:
             try:
-                return await poweremail.send_mail(invoice(to, number), timeout=10)
+                sent = await poweremail.send_mail(invoice(to, number), timeout=10)
             except ClientError as error:
-                return error
+                return f"not sent: {error}"
+            return sent.id
 
-        return await asyncio.gather(*(one(n, to) for n, to in enumerate(recipients, 1)))
+        outcomes = await asyncio.gather(*(one(n, to) for n, to in enumerate(recipients, 1)))
+        return dict(zip(recipients, outcomes, strict=True))
 
 
 if __name__ == "__main__":
-    print(asyncio.run(send_all(["a@example.com", "b@example.com"])))
+    for recipient, outcome in asyncio.run(send_all(["a@example.com", "b@example.com"])).items():
+        print(recipient, outcome)

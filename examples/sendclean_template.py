@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from sendclean_client import (
     AuthenticationError,
-    MessageHeaders,
-    MessageInfoResult,
     Recipient,
     SendClean,
     SendResult,
@@ -18,17 +16,19 @@ from sendclean_client import (
 )
 
 
-def welcome(sendclean: SendClean, email: str, name: str) -> SendResult:
-    return sendclean.send_template(
+def welcome(sendclean: SendClean, email: str, name: str) -> str:
+    sent = sendclean.send_template(
         TemplateMessage(
             template_id="welcome",
             subject=f"Welcome, {name}",
             from_email="team@example.com",
             to=[Recipient(email=email, name=name)],
-            headers=MessageHeaders(x_unique_id=f"welcome-{email}"),
             dynamic_value=TemplateMessageDynamicValue.from_dict({"NAME": name, "Email": email}),
         )
     )
+    # The message's X-Unique-Id: yours if headers=MessageHeaders(x_unique_id=...) set one,
+    # otherwise a random one the client added. get_message_info finds the message by it.
+    return sent.id
 
 
 def password_reset(sendclean: SendClean, email: str, link: str) -> SendResult:
@@ -45,10 +45,9 @@ def password_reset(sendclean: SendClean, email: str, link: str) -> SendResult:
 def main() -> None:
     try:
         with SendClean() as sendclean:
-            welcome(sendclean, "ann@example.com", "Ann")
+            unique_id = welcome(sendclean, "ann@example.com", "Ann")
             password_reset(sendclean, "ann@example.com", "https://example.com/reset/abc")
-            info: MessageInfoResult = sendclean.get_message_info("welcome-ann@example.com")
-            for item in info.message_data:
+            for item in sendclean.get_message_info(unique_id).message_data:
                 print(item.email, item.status)
     except AuthenticationError as error:  # arrives with HTTP 200 and status "error"
         print("check SENDCLEAN_OWNER_ID / SENDCLEAN_TOKEN:", error)

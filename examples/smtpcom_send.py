@@ -19,11 +19,10 @@ from smtpcom_client import (
     Recipients,
     SendMessageRequest,
     SMTPcom,
-    message_id,
 )
 
 
-def send_order_mail(smtp: SMTPcom, channel: str) -> str | None:
+def send_order_mail(smtp: SMTPcom, channel: str) -> str:
     sent = smtp.send_message(
         SendMessageRequest(
             channel=channel,
@@ -33,31 +32,37 @@ def send_order_mail(smtp: SMTPcom, channel: str) -> str | None:
             body=MessageBody(parts=[MessagePart(type_="text/plain", content="Thanks for your order.")]),
         )
     )
-    return message_id(sent)
+    return sent.id  # the msg_id, a plain str
 
 
-def send_stdlib_message(smtp: SMTPcom, channel: str) -> str | None:
+def send_stdlib_message(smtp: SMTPcom, channel: str) -> str:
     msg = EmailMessage()
     msg["From"] = "Shop <shop@example.com>"
     msg["To"] = "jane@example.com"
     msg["Bcc"] = "audit@example.com"  # delivered, but stripped from the MIME that is sent
     msg["Subject"] = "Hello"
     msg.set_content("Hi Jane")
-    return message_id(smtp.send_email_message(msg, channel=channel))
+    return smtp.send_email_message(msg, channel=channel).id
 
 
 def recent(smtp: SMTPcom, channel: str, msg_id: str) -> MessagesListResponse | None:
+    start = datetime.now(UTC) - timedelta(hours=1)
     try:
-        return smtp.list_messages(channel, start=datetime.now(UTC) - timedelta(hours=1), limit=10, msg_id=msg_id)
+        # with_raw_response: the same call, plus the HTTP status and headers of the answer
+        raw = smtp.with_raw_response.list_messages(channel, start=start, limit=10, msg_id=msg_id)
     except NotFoundError:
         return None  # unknown channel
+    print("HTTP", raw.status_code, raw.headers.get("content-type"))
+    return raw.parse()
 
 
 def main() -> None:
-    with SMTPcom(auth="header") as smtp:  # or auth="query" / auth="basic"
+    with SMTPcom() as smtp:  # Authorization: Bearer <key>; or auth="header" / "query" / "basic"
         msg_id = send_order_mail(smtp, "sandbox")
-        send_stdlib_message(smtp, "sandbox")
-        print(recent(smtp, "sandbox", msg_id) if msg_id else "no msg_id in the reply")
+        print("sent", msg_id, "and", send_stdlib_message(smtp, "sandbox"))
+        listed = recent(smtp, "sandbox", msg_id)
+        items = listed.data.items if listed is not None else None
+        print(f"{len(items or [])} log entries for {msg_id}")
 
 
 if __name__ == "__main__":

@@ -2,8 +2,9 @@
 
 Starts `python -m sandbox` on a free loopback port, sends one message per vendor with the overlay
 clients (each with an attachment; for SendClean also a template send and the legacy GET), reads each
-message's status back through the same client, prints what the sandbox kept (the MIME summary),
-and stops the sandbox. Exits non-zero if any step fails.
+message's status back through the same client by the id the send returned (`sent.id`), prints what
+the sandbox kept (the MIME summary), and stops the sandbox. Paubox goes through the key-only gateway
+(`/v1/email`, no username). Exits non-zero if any step fails.
 """
 
 from __future__ import annotations
@@ -90,9 +91,8 @@ def kept_mime(root: str, vendor: str) -> str:
 def paubox_demo(root: str) -> Iterator[Row]:
     from paubox_client import Attachment, Message, MessageContent, MessageHeaders, Paubox
 
-    with Paubox(
-        sb.PAUBOX_API_KEY, api_username=sb.PAUBOX_USERNAME, base_url=f"{root}/paubox/v1/{{api_username}}"
-    ) as paubox:
+    # The key alone selects Paubox's current gateway, https://api.paubox.com/v1/email: here its sandbox twin.
+    with Paubox(sb.PAUBOX_API_KEY, base_url=f"{root}/paubox/v1/email") as paubox:
         sent = paubox.send_message(
             Message(
                 recipients=["patient@example.com"],
@@ -103,15 +103,14 @@ def paubox_demo(root: str) -> Iterator[Row]:
                 attachments=[Attachment(file_name="results.txt", content_type="text/plain", content=ATTACHMENT)],
             )
         )
-        tracking_id = str(sent.source_tracking_id)
         statuses = [
-            paubox.get_message_receipt(tracking_id).data.message.message_deliveries[0].status.delivery_status
+            paubox.get_message_receipt(sent.id).data.message.message_deliveries[0].status.delivery_status
             for _ in range(3)
         ]
         yield Row(
             "Paubox",
-            "send_message + get_message_receipt",
-            tracking_id,
+            "send_message + get_message_receipt (key-only gateway /v1/email)",
+            sent.id,
             " -> ".join(dict.fromkeys(statuses)),
             kept_mime(root, "paubox"),
         )
@@ -127,10 +126,9 @@ def smtpcom_demo(root: str) -> Iterator[Row]:
         Recipients,
         SendMessageRequest,
         SMTPcom,
-        message_id,
     )
 
-    with SMTPcom(sb.SMTPCOM_API_KEY, base_url=f"{root}/smtpcom") as smtp:
+    with SMTPcom(sb.SMTPCOM_API_KEY, base_url=f"{root}/smtpcom") as smtp:  # Authorization: Bearer <key>
         started = datetime.now(UTC) - timedelta(minutes=1)
         sent = smtp.send_message(
             SendMessageRequest(
@@ -148,11 +146,9 @@ def smtpcom_demo(root: str) -> Iterator[Row]:
                 ),
             )
         )
-        msg_id = message_id(sent) or ""
-        listed = smtp.list_messages(sb.SMTPCOM_CHANNEL, start=started, limit=10, msg_id=msg_id)
-        items = listed.data.items if not isinstance(listed.data.items, type(None)) else []
-        status = ", ".join(str(_event(item)) for item in items) or "not listed"
-        yield Row("SMTP.com", "send_message + list_messages", msg_id, status, kept_mime(root, "smtpcom"))
+        listed = smtp.list_messages(sb.SMTPCOM_CHANNEL, start=started, limit=10, msg_id=sent.id)
+        status = ", ".join(_event(item) for item in listed.data.items or []) or "not listed"
+        yield Row("SMTP.com", "send_message + list_messages", sent.id, status, kept_mime(root, "smtpcom"))
 
 
 def _event(item: Any) -> str:
@@ -169,23 +165,23 @@ def platform_demo(root: str, brand: str) -> Iterator[Row]:
     client_class = package.SendClean if brand == "sendclean" else package.PowerEmail
     label = "SendClean" if brand == "sendclean" else "PowerEmail"
     owner, token, user = (getattr(sb, f"{brand.upper()}_{k}") for k in ("OWNER_ID", "TOKEN", "SMTP_USER"))
-    unique_id = f"demo-{brand}-42"
     with client_class(owner, token, smtp_user_name=user, base_url=f"{root}/{brand}/v1.0") as client:
-        result = client.send_mail(
+        # No X-Unique-Id header: the client adds one, and sent.id is the key get_message_info takes.
+        sent = client.send_mail(
             package.Message(
                 subject="Your order has shipped",
                 from_email="shop@example.com",
                 to=[package.Recipient(email="ann@example.com", name="Ann")],
                 html='<p>On its way!</p><img src="cid:logo">',
                 text="On its way!",
-                headers=package.MessageHeaders(x_unique_id=unique_id),
                 attachments=[package.Attachment(type_="text/plain", name="receipt.txt", content=ATTACHMENT)],
                 images=[package.InlineImage(type_="image/png", name="logo", content=PIXEL_PNG)],
             )
         )
-        info = client.get_message_info(unique_id)
+        info = client.get_message_info(sent.id)
         status = ", ".join(f"{item.email}: {item.status}" for item in info.message_data)
-        yield Row(label, f"send_mail ({result.status}) + get_message_info", unique_id, status, kept_mime(root, brand))
+        call = f"send_mail ({sent.response.status}) + get_message_info"
+        yield Row(label, call, sent.id, status, kept_mime(root, brand))
         if brand != "sendclean":
             return
         models = importlib.import_module(f"{brand}_client.models")
@@ -198,7 +194,7 @@ def platform_demo(root: str, brand: str) -> Iterator[Row]:
                 dynamic_value=models.TemplateMessageDynamicValue.from_dict({"NAME": "Ann", "Email": "ann@example.com"}),
             )
         )
-        yield Row(label, "send_template", "template welcome", str(templated.status), kept_mime(root, brand))
+        yield Row(label, "send_template", templated.id, str(templated.response.status), kept_mime(root, brand))
         legacy = client.send_template_http_get(
             template_id="password-reset",
             to="ann@example.com",

@@ -6,9 +6,12 @@ The pipeline, one vendor at a time:
 2. compile it with openapi-python-client (``scripts/generator/<vendor>.yml`` and the template
    overrides in ``scripts/generator/templates/``) into a scratch folder;
 3. merge the shared runtime (``overlays/_runtime/`` -> ``<package>/_runtime/``) and the vendor's
-   overlay (``overlays/<vendor>/``), write ``pyproject.toml`` and ``py.typed``;
+   overlay (``overlays/<vendor>/``); derive the sync twin of every ``_async/`` folder
+   (``scripts/unasync.py``); write the package ``__init__.py`` from the public names each layer
+   lists once in its ``_exports.py``, ``_version.py``, ``pyproject.toml`` and ``py.typed``;
 4. stamp every file with a "generated, do not edit" header and format with the pinned ruff;
-5. replace ``generated/<vendor>-client/`` with the result.
+5. replace ``generated/<vendor>-client/`` with the result, and write ``generated/MANIFEST``: the
+   SHA-256 of every input and output file, which pytest checks before it starts (tests/conftest.py).
 
 ``--check`` runs steps 1-4 into a temporary folder and exits 1, listing the files, when the result
 differs from what is committed under generated/. The output depends only on the inputs and the
@@ -18,7 +21,9 @@ pinned tool versions, so it is byte-for-byte reproducible.
 from __future__ import annotations
 
 import argparse
+import ast
 import filecmp
+import hashlib
 import os
 import shutil
 import subprocess
@@ -27,13 +32,22 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+from unasync import derive_sync_twins, unasync_name  # noqa: E402
+
 SPECS = ROOT / "specs"
 OVERLAYS = ROOT / "overlays"
 GENERATOR = ROOT / "scripts" / "generator"
 GENERATED = ROOT / "generated"
+MANIFEST = GENERATED / "MANIFEST"
 BIN = Path(sys.executable).parent
+#: Files whose content decides generated/: a change to any of them makes generated/ stale.
+INPUTS = ("specs", "overlays", "scripts/generator", "scripts/generate.py", "scripts/unasync.py")
+#: Per layer, the file that lists its public names (read here, never copied into a package).
+EXPORTS_FILE = "_exports.py"
 
 GENERATOR_VERSION = "0.29.1"
 RUFF_ARGS = ("--isolated", "--no-cache", "--line-length", "120")
@@ -79,9 +93,14 @@ readme = "README.md"
 requires-python = ">=3.11"
 license = "MIT"
 dependencies = [
-    "httpx>=0.23.1,<0.29.0",
+    # The lowest httpx the test suite passes on (scripts/matrix.py --httpx-floor): before 0.28 its
+    # json= bodies and query strings were encoded differently.
+    "httpx>=0.28.0,<0.29.0",
     "attrs>=22.2.0",
     "python-dateutil>=2.8.0",
+    # httpcore imports sniffio on every async lock set-up and, without it, rescans sys.path each
+    # time (a third of an async client's CPU at 50 concurrent sends; README "Performance").
+    "sniffio>=1.1",
 ]
 classifiers = [
     "Programming Language :: Python :: 3",
@@ -151,7 +170,7 @@ def copy_overlay(src_dir: Path, dest_dir: Path, replaceable: set[Path]) -> None:
     """Copy hand-written files. An overlay adds files; it never replaces a generated one, except the
     package ``__init__.py`` (the overlay's version re-exports the generated names plus its own)."""
     for src in sorted(src_dir.rglob("*")):
-        if src.is_dir() or "__pycache__" in src.parts or src.name == "README.md":
+        if src.is_dir() or "__pycache__" in src.parts or src.name in ("README.md", EXPORTS_FILE):
             continue
         dest = dest_dir / src.relative_to(src_dir)
         if dest.exists() and dest not in replaceable:
@@ -168,8 +187,9 @@ def assemble(vendor: Vendor, scratch: Path) -> Path:
     spec_rel = f"specs/{vendor.key}.yaml"
 
     overlay_sources: dict[Path, str] = {}
+    layer_dirs = [OVERLAYS / name for name in (*vendor.shared_overlays, vendor.key)]
     layers = [(OVERLAYS / "_runtime", pkg / "_runtime")]
-    layers += [(OVERLAYS / name, pkg) for name in (*vendor.shared_overlays, vendor.key)]
+    layers += [(layer, pkg) for layer in layer_dirs]
     for overlay_dir, dest_dir in layers:
         if not overlay_dir.is_dir():
             continue
@@ -177,12 +197,24 @@ def assemble(vendor: Vendor, scratch: Path) -> Path:
         for src in overlay_dir.rglob("*.py"):
             overlay_sources[dest_dir / src.relative_to(overlay_dir)] = str(src.relative_to(ROOT))
 
+    for twin in derive_sync_twins(pkg):
+        source = overlay_sources.get(twin.parent.with_name("_async") / twin.name)
+        if source is not None:
+            overlay_sources[twin] = f"{source} (sync twin, by scripts/unasync.py)"
+    (pkg / "__init__.py").write_text(render_init(vendor, [OVERLAYS / "_runtime", *layer_dirs]), encoding="utf-8")
+    overlay_sources[pkg / "__init__.py"] = "the _exports.py of each overlay layer"
+    version = _config_version(vendor)
+    (pkg / "_version.py").write_text(
+        f'"""The distribution and its version, for the User-Agent."""\n\nDISTRIBUTION = "{vendor.dist}"\nVERSION = "{version}"\n',
+        encoding="utf-8",
+    )
+    overlay_sources[pkg / "_version.py"] = f"scripts/generator/{vendor.key}.yml"
+
     readme = OVERLAYS / vendor.key / "README.md"
     readme_text = readme.read_text(encoding="utf-8") if readme.exists() else f"# {vendor.dist}\n"
     (dist / "README.md").write_text(
         header(vendor, str(readme.relative_to(ROOT)), "<!--") + readme_text, encoding="utf-8"
     )
-    version = _config_version(vendor)
     (dist / "pyproject.toml").write_text(
         header(vendor, f"scripts/generate.py and {spec_rel}", "#")
         + PYPROJECT.format(dist=vendor.dist, package=vendor.package, title=vendor.title, version=version),
@@ -199,6 +231,86 @@ def assemble(vendor: Vendor, scratch: Path) -> Path:
     run([ruff, "check", *RUFF_ARGS, "--fix-only", "--select", "F,I,UP", "--exit-zero", "."], cwd=dist)
     run([ruff, "format", *RUFF_ARGS, "."], cwd=dist)
     return dist
+
+
+def _read_exports(path: Path) -> tuple[str | None, dict[str, tuple[str, ...]], dict[str, tuple[str, str]]]:
+    """The docstring, ``PUBLIC`` and ``ALIASES`` of an ``_exports.py`` (plain literals, read without importing)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    values: dict[str, Any] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            values[node.targets[0].id] = ast.literal_eval(node.value)
+    public = {str(module): tuple(map(str, names)) for module, names in values.get("PUBLIC", {}).items()}
+    aliases = {str(name): (str(where[0]), str(where[1])) for name, where in values.get("ALIASES", {}).items()}
+    doc = values.get("PACKAGE_DOC")
+    return (doc if isinstance(doc, str) else None), public, aliases
+
+
+def render_init(vendor: Vendor, layers: list[Path]) -> str:
+    """The package ``__init__.py``: every public name, listed once in the layers' ``_exports.py``
+    (module paths relative to the package).
+
+    A name exported from an ``_async`` module brings its sync twin along (``AsyncPaubox`` ->
+    ``Paubox`` from ``._sync``). Type checkers see real imports; at run time each name is imported
+    on first use (``_runtime/lazy.py``), so ``import <package>`` stays cheap.
+    """
+    doc: str | None = None
+    sources: dict[str, tuple[str, ...]] = {}
+    aliases: dict[str, tuple[str, str]] = {}
+    for layer in layers:
+        path = layer / EXPORTS_FILE
+        if not path.exists():
+            continue
+        layer_doc, public, layer_aliases = _read_exports(path)
+        doc = layer_doc or doc
+        for module, names in public.items():
+            sources[module] = (*sources.get(module, ()), *names)
+            if "._async." in module:
+                twin = unasync_name(module)
+                sources[twin] = (*sources.get(twin, ()), *(unasync_name(n) for n in names))
+        aliases.update(layer_aliases)
+    imports = sorted((module, name) for module, names in sources.items() for name in names)
+    lines = [
+        f'"""{doc or vendor.title}"""',
+        "",
+        "from typing import TYPE_CHECKING",
+        "",
+        "from ._runtime.lazy import lazy_exports",
+        "",
+    ]
+    lines.append("if TYPE_CHECKING:  # real imports for type checkers and IDEs; at run time names load on first use")
+    lines += [f"    from {module} import {name} as {name}" for module, name in imports]
+    lines += [f"    {alias} = {attribute}" for alias, (_, attribute) in sorted(aliases.items())]
+    lines += ["", f"_SOURCES = {dict(sorted(sources.items()))!r}", f"_ALIASES = {dict(sorted(aliases.items()))!r}"]
+    lines += ["__getattr__, __dir__ = lazy_exports(__name__, _SOURCES, _ALIASES)", ""]
+    every = sorted({name for _, name in imports} | set(aliases))
+    lines += [f"__all__ = {every!r}", ""]
+    return "\n".join(lines)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def input_files() -> list[Path]:
+    files: list[Path] = []
+    for name in INPUTS:
+        path = ROOT / name
+        files += (
+            [path]
+            if path.is_file()
+            else sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        )
+    return files
+
+
+def manifest_text(generated_root: Path) -> str:
+    """``<sha256>  <path>`` for every input (from the repo root) and every generated file."""
+    lines = [f"{_sha256(p)}  {p.relative_to(ROOT)}" for p in input_files()]
+    for dist in sorted(d for d in generated_root.iterdir() if d.is_dir()):
+        for path in sorted(p for p in dist.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            lines.append(f"{_sha256(path)}  generated/{path.relative_to(generated_root)}")
+    return "\n".join(lines) + "\n"
 
 
 def _config_version(vendor: Vendor) -> str:
@@ -234,11 +346,14 @@ def main() -> int:
     started = time.perf_counter()
     problems: list[str] = []
     with tempfile.TemporaryDirectory(prefix="generate-") as tmp:
+        built_root = Path(tmp) / "generated"
+        built_root.mkdir()
         for vendor in selected:
             scratch = Path(tmp) / vendor.key
             scratch.mkdir()
             validate_spec(vendor)
             built = assemble(vendor, scratch)
+            shutil.copytree(built, built_root / vendor.dist)
             target = GENERATED / vendor.dist
             if args.check:
                 problems += [f"{vendor.dist}: {p}" for p in diff_trees(built, target)]
@@ -247,6 +362,12 @@ def main() -> int:
                     shutil.rmtree(target)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copytree(built, target)
+        if len(selected) == len(VENDORS):
+            if args.check:
+                if not MANIFEST.exists() or MANIFEST.read_text(encoding="utf-8") != manifest_text(built_root):
+                    problems.append("MANIFEST: differs (run `make generate`)")
+            else:
+                MANIFEST.write_text(manifest_text(GENERATED), encoding="utf-8")
     elapsed = time.perf_counter() - started
     if problems:
         print("generated/ is out of date with specs/, overlays/ or scripts/generator/:", file=sys.stderr)

@@ -1,4 +1,4 @@
-"""The SendClean platform: what each overlay call sends and how its answer is read.
+"""The SendClean platform: what each call sends and how its answer is read (sync and async alike).
 
 Written once and copied into both brands' packages (``sendclean_client``, ``poweremail_client``),
 so everything here refers to the generated modules by relative import and works with either
@@ -8,9 +8,9 @@ prefix, default app domain, name).
 Request building goes through the generated ``_get_kwargs`` of each operation module, so the spec
 alone decides method, path, query and JSON body; this module only injects ``owner_id`` and
 ``token`` (the platform has no auth header: credentials are ordinary body fields, or query
-parameters for the legacy GET). Decoding applies the platform's rules: an error is reported in the
-body as ``{"status": "error", "code": ..., "name": ..., "message": ...}``, usually with HTTP 200,
-so the raw ``status`` field decides, never the HTTP status alone.
+parameters for the legacy GET). Decoding is the runtime's with the platform's envelope: an error is
+reported in the body as ``{"status": "error", "code": ..., "name": ..., "message": ...}``, usually
+with HTTP 200, so the raw ``status`` field decides, never the HTTP status alone.
 """
 
 # pyright: reportPrivateUsage=false
@@ -18,15 +18,17 @@ so the raw ``status`` field decides, never the HTTP status alone.
 # one place that turns the spec into method, path, query and body)
 from __future__ import annotations
 
+import copy
 import os
 import re
-from collections.abc import Mapping
-from typing import Any, Final, NoReturn, TypeVar, cast
+import uuid
+from collections.abc import Callable, Mapping
+from typing import Any, Final, TypeVar, cast
 
-import httpx
 from attrs import define, field
 
-from ._runtime.base import M, as_send, credential, parse_model, raise_status_error, response_json
+from ._runtime.calls import Call, SentMessage
+from ._runtime.decode import Reply, VendorError, decode_model
 from ._runtime.errors import (
     APIStatusError,
     AuthenticationError,
@@ -35,10 +37,11 @@ from ._runtime.errors import (
     InvalidRequestError,
     ResponseParseError,
     ServerError,
-    status_error_class,
 )
+from ._runtime.settings import Connection, credential, http_url, optional_setting
 from ._runtime.validate import as_text, base64_text, no_line_breaks, no_line_breaks_in_map, required_text
 from .api.messages import get_message_info, send_mail, send_template, send_template_http_get
+from .client import Client
 from .models import (
     Attachment,
     ErrorEnvelope,
@@ -95,9 +98,16 @@ class Settings:
     token: str = field(repr=False)
     smtp_user_name: str | None = None
 
-    @property
-    def auth_description(self) -> str:
-        return f"owner_id={self.owner_id}, token=*** (body fields)"
+    def connection(self) -> Connection[Client]:
+        """No auth header and no default query: ``owner_id`` and ``token`` go into each request body
+        (or the legacy GET's query, so httpx's log lines are masked)."""
+        return Connection(
+            base_url=self.base_url,
+            generated=Client(base_url=self.base_url),
+            auth_description=f"owner_id={self.owner_id}, token=*** (body fields)",
+            secrets=(self.token,),
+            secret_in_url=True,
+        )
 
 
 def settings(
@@ -110,17 +120,14 @@ def settings(
 ) -> Settings:
     """Resolve the arguments, else the ``<PREFIX>_*`` environment variables, else the defaults.
 
-    ``base_url`` (or ``<PREFIX>_BASE_URL``), when given, is used as is (the local sandbox);
-    otherwise the URL is ``https://api.<app_domain>/v1.0``.
+    ``base_url`` (or ``<PREFIX>_BASE_URL``), when given, is used as is: another host of the
+    platform, or the local sandbox; otherwise the URL is ``https://api.<app_domain>/v1.0``.
     """
-    owner = credential(owner_id, argument="owner_id", env=brand.env("OWNER_ID"), secret=False)
+    owner = credential(owner_id, argument="owner_id", env=brand.env("OWNER_ID"))
     key = credential(token, argument="token", env=brand.env("TOKEN"))
-    url = base_url or os.environ.get(brand.env("BASE_URL")) or None
-    if url is not None:
-        if not url.startswith(("https://", "http://")):
-            raise ConfigurationError(
-                f"base_url must start with https:// or http:// (pass base_url=... or set {brand.env('BASE_URL')})"
-            )
+    url = optional_setting(base_url, env=brand.env("BASE_URL"))
+    if url is not None:  # any host of the platform: api.unifiedrml.com, rapidemail.rmlconnect.net, ...
+        url = http_url(url, env=brand.env("BASE_URL"))
     else:
         domain = (app_domain or os.environ.get(brand.env("APP_DOMAIN")) or brand.default_app_domain).strip()
         if not _HOST_NAME.fullmatch(domain):
@@ -129,9 +136,8 @@ def settings(
                 f" pass app_domain=... or set the {brand.env('APP_DOMAIN')} environment variable"
             )
         url = BASE_URL_TEMPLATE.format(app_domain=domain)
-    if smtp_user_name is None:
-        smtp_user_name = os.environ.get(brand.env("SMTP_USER_NAME"))
-    return Settings(brand, url.rstrip("/"), owner, key, smtp_user_name or None)
+    smtp_user_name = optional_setting(smtp_user_name, env=brand.env("SMTP_USER_NAME"))
+    return Settings(brand, url.rstrip("/"), owner, key, smtp_user_name)
 
 
 # --------------------------------------------------------------------------- validation
@@ -271,36 +277,63 @@ def _page(value: object) -> int:
 # --------------------------------------------------------------------------- requests
 
 
-def send_mail_request(settings: Settings, message: Message, smtp_user_name: str | None) -> dict[str, Any]:
-    checked = check_message(message)
+M_ = TypeVar("M_", Message, TemplateMessage)
+
+
+def with_unique_id(message: M_) -> tuple[M_, str]:
+    """The message with an ``X-Unique-Id`` header, and that id.
+
+    The platform's answer to a send names no message; ``getMessageInfo`` finds messages by this
+    header. A message that has one keeps it; otherwise a copy gets a random one (``message``
+    itself is not changed).
+    """
+    headers = message.headers if isinstance(message.headers, MessageHeaders) else MessageHeaders()
+    if isinstance(headers.x_unique_id, str) and headers.x_unique_id.strip():
+        return message, headers.x_unique_id
+    for name, value in headers.additional_properties.items():  # set as headers["X-Unique-Id"], any case
+        if name.lower() == "x-unique-id" and value.strip():
+            return message, value
+    headers = copy.copy(headers)
+    headers.x_unique_id = uuid.uuid4().hex
+    tagged = copy.copy(message)
+    tagged.headers = headers
+    return tagged, headers.x_unique_id
+
+
+def send_mail_request(
+    settings: Settings, message: Message, smtp_user_name: str | None
+) -> Call[SentMessage[SendResult]]:
+    checked, unique_id = with_unique_id(check_message(message))
     body = SendMailRequest(
         owner_id=settings.owner_id,
         token=settings.token,
         smtp_user_name=_smtp_user_name(settings, smtp_user_name),
         message=checked,
     )
-    return send_mail._get_kwargs(body=body)
+    return Call(send_mail._get_kwargs(body=body), sent_decoder(unique_id), delivers=True)
 
 
-def send_template_request(settings: Settings, message: TemplateMessage, smtp_user_name: str | None) -> dict[str, Any]:
-    checked = check_template_message(message)
+def send_template_request(
+    settings: Settings, message: TemplateMessage, smtp_user_name: str | None
+) -> Call[SentMessage[SendResult]]:
+    checked, unique_id = with_unique_id(check_template_message(message))
     body = SendTemplateRequest(
         owner_id=settings.owner_id,
         token=settings.token,
         smtp_user_name=_smtp_user_name(settings, smtp_user_name),
         message=checked,
     )
-    return send_template._get_kwargs(body=body)
+    return Call(send_template._get_kwargs(body=body), sent_decoder(unique_id), delivers=True)
 
 
-def get_message_info_request(settings: Settings, x_unique_id: str, skip_page: int) -> dict[str, Any]:
+def get_message_info_request(settings: Settings, x_unique_id: str, skip_page: int) -> Call[MessageInfoResult]:
     _required_text("x_unique_id", x_unique_id)
     page = _page(skip_page)
     # skip_page is always sent: PowerEmail requires it, SendClean defaults it to 0 anyway.
     body = GetMessageInfoRequest(
         owner_id=settings.owner_id, token=settings.token, x_unique_id=x_unique_id, skip_page=page
     )
-    return get_message_info._get_kwargs(body=body)
+    return Call(get_message_info._get_kwargs(body=body), decode_message_info)
 
 
 def send_template_http_get_request(
@@ -312,28 +345,28 @@ def send_template_http_get_request(
     from_email: str,
     dynamic_value: Mapping[str, str] | None,
     smtp_user_name: str | None,
-) -> dict[str, Any]:
-    """The legacy GET: every argument, the token included, goes into the query string."""
+) -> Call[SendResult]:
+    """The legacy GET: every argument, the token included, goes into the query string. It delivers
+    an email, so it is retried like a send; it can carry no ``X-Unique-Id``, so it returns the
+    platform's ``SendResult`` as is."""
     for name, value in (("template_id", template_id), ("to", to), ("subject", subject), ("from_email", from_email)):
         no_line_breaks(name, _required_text(name, value))
-    # A GET that delivers an email: as_send gives it the retry rules of a POST.
-    return as_send(
-        send_template_http_get._get_kwargs(
-            owner_id=settings.owner_id,
-            token=settings.token,
-            smtp_user_name=_smtp_user_name(settings, smtp_user_name),
-            template_id=template_id,
-            subject=subject,
-            from_email=from_email,
-            to=to,
-            dynamic_value=_dynamic_values(dynamic_value),
-        )
+    kwargs = send_template_http_get._get_kwargs(
+        owner_id=settings.owner_id,
+        token=settings.token,
+        smtp_user_name=_smtp_user_name(settings, smtp_user_name),
+        template_id=template_id,
+        subject=subject,
+        from_email=from_email,
+        to=to,
+        dynamic_value=_dynamic_values(dynamic_value),
     )
+    return Call(kwargs, decode_send_result, delivers=True)
 
 
 # --------------------------------------------------------------------------- responses
 
-#: The platform's error ``name`` -> exception class (HTTP 200 error bodies). ``Invalid_Key`` is the
+#: The platform's error name -> exception class (HTTP 200 error bodies). ``Invalid_Key`` is the
 #: Mandrill-era name the official clients still map; it means bad credentials.
 ERROR_CLASSES: Final[Mapping[str, type[APIStatusError]]] = {
     "AuthenticationError": AuthenticationError,
@@ -341,6 +374,39 @@ ERROR_CLASSES: Final[Mapping[str, type[APIStatusError]]] = {
     "ValidationError": BadRequestError,
     "GeneralError": ServerError,
 }
+
+
+class PlatformEnvelope:
+    """``{"status": "error", "code": ..., "name"|"type": ..., "message": ...}``, with any HTTP status.
+
+    With HTTP 200 the error's name decides the class; with an error status the status decides.
+    The name is in ``name`` (the doc examples, the official clients) or ``type`` (the doc's
+    return-value table); ``code`` is ``-1`` or ``"-1"``.
+    """
+
+    def error_in_success(self, payload: Any, reply: Reply) -> VendorError | None:
+        body = _json_object(payload)
+        if body is None or not _is_error_status(body.get("status")):
+            return None
+        error = self._error(body, reply)
+        return VendorError(error.model, error.words, ERROR_CLASSES.get(_error_name(body) or "", APIStatusError))
+
+    def error_in_failure(self, payload: Any, reply: Reply) -> VendorError:
+        body = _json_object(payload)
+        return self._error(body, reply) if body is not None else VendorError()
+
+    @staticmethod
+    def _error(body: Mapping[str, Any], reply: Reply) -> VendorError:
+        try:
+            model: ErrorEnvelope | None = reply.model(ErrorEnvelope, body)
+        except ResponseParseError:
+            model = None  # e.g. {"status": "error", "message": ...} without code: still an error
+        words = ": ".join(part for part in (_error_name(body), as_text(body.get("message"))) if part) or None
+        return VendorError(model, words)
+
+
+def _error_name(body: Mapping[str, Any]) -> str | None:
+    return as_text(body.get("name")) or as_text(body.get("type"))
 
 
 def _json_object(payload: object) -> Mapping[str, Any] | None:
@@ -351,53 +417,21 @@ def _is_error_status(value: object) -> bool:
     return isinstance(value, str) and value.strip().lower() == "error"
 
 
-def _raise_error(response: httpx.Response, payload: Mapping[str, Any] | None, *, by_name: bool) -> NoReturn:
-    """Raise the typed error for an error body (``payload``, None when it is not JSON)."""
-    error: ErrorEnvelope | None = None
-    name: str | None = None
-    text: str | None = None
-    if payload is not None:
-        try:
-            error = parse_model(ErrorEnvelope, payload, response)
-        except ResponseParseError:
-            error = None  # e.g. {"status": "error", "message": ...} without code: still an error
-        name = as_text(payload.get("name")) or as_text(payload.get("type"))
-        text = as_text(payload.get("message"))
-    # HTTP 200: the platform's error name decides; an error status: the status decides.
-    cls = ERROR_CLASSES.get(name or "", APIStatusError) if by_name else status_error_class(response.status_code)
-    detail = ": ".join(part for part in (name, text) if part) or None
-    raise_status_error(cls, response, error, detail)
+_ENVELOPE = PlatformEnvelope()
 
 
-def _success_payload(response: httpx.Response) -> Any:
-    """The JSON body of a successful call; raises the typed error for anything else."""
-    status = response.status_code
-    if 200 <= status < 300:
-        payload = response_json(response)
-        body = _json_object(payload)
-        if body is not None and _is_error_status(body.get("status")):
-            _raise_error(response, body, by_name=True)
-        return payload
-    if 400 <= status < 600:
-        # The HTTP status decides the class (RFC 9110 §15: an unknown 5xx such as 520 is a 500);
-        # the body is attached when it is the platform's envelope.
-        try:
-            envelope = _json_object(response_json(response))
-        except ResponseParseError:
-            envelope = None  # an HTML page from a proxy, say
-        _raise_error(response, envelope, by_name=False)
-    raise ResponseParseError(
-        f"unexpected HTTP status {status}", status_code=status, body=response.content, headers=response.headers
-    )
+def decode_send_result(reply: Reply) -> SendResult:
+    return decode_model(reply, _ENVELOPE, SendResult)
 
 
-def _decode(model: type[M], response: httpx.Response) -> M:
-    return parse_model(model, _success_payload(response), response)
+def sent_decoder(unique_id: str) -> Callable[[Reply], SentMessage[SendResult]]:
+    """A send's answer names no message: its id is the ``X-Unique-Id`` the request carried."""
+
+    def decode(reply: Reply) -> SentMessage[SendResult]:
+        return SentMessage(unique_id, decode_send_result(reply))
+
+    return decode
 
 
-def decode_send(response: httpx.Response) -> SendResult:
-    return _decode(SendResult, response)
-
-
-def decode_message_info(response: httpx.Response) -> MessageInfoResult:
-    return _decode(MessageInfoResult, response)
+def decode_message_info(reply: Reply) -> MessageInfoResult:
+    return decode_model(reply, _ENVELOPE, MessageInfoResult)

@@ -1,10 +1,10 @@
-"""SMTP.com: what each overlay call sends and how its answer is read (shared by sync and async).
+"""SMTP.com: what each call sends and how its answer is read (used by the sync and async clients alike).
 
 Request building goes through the generated ``_get_kwargs`` of each operation module, so the spec
 alone decides method, path, query and body shape. The JSON body is then encoded once here (the
-bytes that are measured against the 10 MB limit are the bytes that are sent). Decoding applies
-SMTP.com's JSend rules: ``{"status": "success", "data": ...}`` is success; ``"fail"`` or
-``"error"`` is an error whatever the HTTP status, with field-level messages under ``data``.
+bytes that are measured against the 10 MB limit are the bytes that are sent). Decoding is the
+runtime's with SMTP.com's JSend envelope: ``{"status": "success", "data": ...}`` is success;
+``"fail"`` or ``"error"`` is an error whatever the HTTP status, with field-level messages under ``data``.
 """
 
 # pyright: reportPrivateUsage=false
@@ -12,16 +12,15 @@ SMTP.com's JSend rules: ``{"status": "success", "data": ...}`` is success; ``"fa
 # one place that turns the spec into method, path, query and body)
 from __future__ import annotations
 
+import base64
 import json
-import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, NoReturn, cast
+from typing import Any, cast
 
-import httpx
-
-from ._runtime.base import credential, parse_model, raise_status_error, response_json
+from ._runtime.calls import Call, SentMessage
+from ._runtime.decode import Reply, VendorError, decode_model
 from ._runtime.errors import (
     APIStatusError,
     AuthenticationError,
@@ -31,18 +30,23 @@ from ._runtime.errors import (
     NotFoundError,
     ResponseParseError,
     ServerError,
-    status_error_class,
 )
+from ._runtime.settings import Connection, credential, header_value, http_url, optional_setting
 from ._runtime.validate import as_text, base64_text, no_line_breaks, no_line_breaks_in_map, required_text
 from .api.messages import v4_messages_get, v4_messages_mime_post, v4_messages_post
+from .client import AuthenticatedClient
 from .helpers import (
+    AUTH_HEADER,
     AUTH_MODES,
+    AUTH_QUERY_PARAM,
+    BASIC_USER,
     DEFAULT_BASE_URL,
     MAX_LIST_LIMIT,
     MAX_MESSAGE_BYTES,
     MAX_RECIPIENTS,
     MAX_SUBJECT_LENGTH,
     TimeArg,
+    message_id,
 )
 from .models import (
     EmailAddress,
@@ -61,24 +65,51 @@ from .models.v4_messages_get_event import V4_MESSAGES_GET_EVENT_VALUES, V4Messag
 from .types import UNSET, Unset
 
 _HEADER_NAME = re.compile(r"[!-9;-~]+")  # printable ASCII except ":" (RFC 5322 ftext)
-_RFC822 = "message/rfc822"
+#: Parts of this type are refused by SMTP.com.
+RFC822 = "message/rfc822"
 
 
-def settings(api_key: str | None, base_url: str | None, auth: str) -> tuple[str, str]:
-    """(base URL, API key) from the arguments or SMTPCOM_API_KEY / SMTPCOM_BASE_URL."""
+_AUTH_DESCRIPTIONS: Mapping[str, str] = {
+    "bearer": "Authorization: Bearer ***",
+    "header": f"{AUTH_HEADER}: ***",
+    "query": f"{AUTH_QUERY_PARAM}=*** (query parameter)",
+    "basic": f"HTTP Basic {BASIC_USER}:***",
+}
+
+
+def connection(api_key: str | None, base_url: str | None, auth: str) -> Connection[AuthenticatedClient]:
+    """Resolve the arguments, else SMTPCOM_API_KEY / SMTPCOM_BASE_URL; ``auth`` picks how the key travels."""
     if auth not in AUTH_MODES:
         raise ConfigurationError(f"auth must be one of {', '.join(map(repr, AUTH_MODES))}, got {auth!r}")
     key = credential(api_key, argument="api_key", env="SMTPCOM_API_KEY")
-    url = base_url or os.environ.get("SMTPCOM_BASE_URL") or DEFAULT_BASE_URL
-    try:
-        parsed = httpx.URL(url)
-    except (httpx.InvalidURL, TypeError, ValueError):
-        raise ConfigurationError("base_url (or SMTPCOM_BASE_URL) is not a valid URL") from None
-    if parsed.scheme not in ("http", "https") or not parsed.host:
-        raise ConfigurationError("base_url (or SMTPCOM_BASE_URL) must be an http(s) URL with a host")
-    if parsed.userinfo:
-        raise ConfigurationError("base_url must not contain credentials: pass api_key=... and auth='basic'")
-    return url.rstrip("/"), key
+    if auth in ("bearer", "header"):
+        header_value(key, argument="api_key", env="SMTPCOM_API_KEY")
+    url = http_url(optional_setting(base_url, env="SMTPCOM_BASE_URL") or DEFAULT_BASE_URL, env="SMTPCOM_BASE_URL")
+    # The generated functions require an AuthenticatedClient. Its httpx client is replaced by the
+    # client's own, whose default headers or params carry the key in the chosen mode.
+    generated = AuthenticatedClient(base_url=url, token=key, prefix="", auth_header_name=AUTH_HEADER)
+    headers: dict[str, str] = {}
+    params: dict[str, str] = {}
+    secrets: tuple[str, ...] = (key,)
+    if auth == "bearer":
+        headers["Authorization"] = f"Bearer {key}"
+    elif auth == "header":
+        headers[AUTH_HEADER] = key
+    elif auth == "query":
+        params[AUTH_QUERY_PARAM] = key
+    else:
+        basic = base64.b64encode(f"{BASIC_USER}:{key}".encode()).decode("ascii")
+        headers["Authorization"] = f"Basic {basic}"
+        secrets = (key, basic)
+    return Connection(
+        base_url=url,
+        generated=generated,
+        auth_description=_AUTH_DESCRIPTIONS[auth],
+        headers=headers,
+        params=params,
+        secrets=secrets,
+        secret_in_url=auth == "query",
+    )
 
 
 # --------------------------------------------------------------------------- validation
@@ -148,7 +179,7 @@ def check_custom_headers(field: str, headers: object) -> None:
 def _check_part(field: str, part: object) -> None:
     if not isinstance(part, MessagePart):
         raise InvalidRequestError(field, f"must be a MessagePart, got {type(part).__name__}")
-    if _media_type(part.type_) == _RFC822:
+    if _media_type(part.type_) == RFC822:
         raise InvalidRequestError(f"{field}.type", "message/rfc822 parts are not allowed by SMTP.com")
     if as_text(part.content) is None:
         raise InvalidRequestError(f"{field}.content", "must be text")
@@ -159,7 +190,7 @@ def _check_part(field: str, part: object) -> None:
 def _check_attachment(field: str, attachment: object) -> None:
     if not isinstance(attachment, MessageAttachment):
         raise InvalidRequestError(field, f"must be a MessageAttachment, got {type(attachment).__name__}")
-    if _media_type(attachment.type_) == _RFC822:
+    if _media_type(attachment.type_) == RFC822:
         raise InvalidRequestError(f"{field}.type", "message/rfc822 attachments are not allowed by SMTP.com")
     required_text(f"{field}.filename", as_text(attachment.filename))
     content = as_text(attachment.content)
@@ -206,13 +237,13 @@ def check_send_request(message: object, field: str = "message") -> None:
 
 
 def _mime_has_rfc822_part(mime: str) -> bool:
-    if _RFC822 not in mime.lower():  # cheap pre-check before parsing the document
+    if RFC822 not in mime.lower():  # cheap pre-check before parsing the document
         return False
     import email.parser  # only for documents that mention message/rfc822
     import email.policy
 
     parsed = email.parser.Parser(policy=email.policy.compat32).parsestr(mime)
-    return any(part.get_content_type() == _RFC822 for part in parsed.walk())
+    return any(part.get_content_type() == RFC822 for part in parsed.walk())
 
 
 def check_mime_request(message: object, field: str = "message", mime_field: str | None = None) -> None:
@@ -256,20 +287,20 @@ def _encode_json(kwargs: dict[str, Any], field: str) -> bytes:
 # --------------------------------------------------------------------------- requests
 
 
-def send_request(message: SendMessageRequest) -> dict[str, Any]:
+def send_request(message: SendMessageRequest) -> Call[SentMessage[SendMessageResponse]]:
     check_send_request(message)
     kwargs = v4_messages_post._get_kwargs(body=message)
     _check_size("message", len(_encode_json(kwargs, "message")), "JSON body")
-    return kwargs
+    return Call(kwargs, decode_send, delivers=True)
 
 
 def send_mime_request(
     message: SendMimeMessageRequest, *, field: str = "message", mime_field: str | None = None
-) -> dict[str, Any]:
+) -> Call[SentMessage[SendMessageResponse]]:
     check_mime_request(message, field, mime_field)
     kwargs = v4_messages_mime_post._get_kwargs(body=message)
     _encode_json(kwargs, field or mime_field or "message")
-    return kwargs
+    return Call(kwargs, decode_send, delivers=True)
 
 
 def _time(field: str, value: object) -> str:
@@ -308,7 +339,7 @@ def list_request(
     end: TimeArg | None,
     event: V4MessagesGetEvent | None,
     msg_id: str | None,
-) -> dict[str, Any]:
+) -> Call[MessagesListResponse]:
     required_text("channel", as_text(channel))
     event_value: V4MessagesGetEvent | Unset = UNSET
     if event is not None:
@@ -317,7 +348,7 @@ def list_request(
         event_value = event
     if msg_id is not None:
         required_text("msg_id", as_text(msg_id))
-    return v4_messages_get._get_kwargs(
+    kwargs = v4_messages_get._get_kwargs(
         channel=channel,
         start=_time("start", start),
         limit=_int("limit", limit, 1, MAX_LIST_LIMIT),
@@ -326,6 +357,7 @@ def list_request(
         event=event_value,
         msg_id=UNSET if msg_id is None else msg_id,
     )
+    return Call(kwargs, decode_list)
 
 
 # --------------------------------------------------------------------------- responses
@@ -370,70 +402,51 @@ def _failure_class(envelope: ErrorEnvelope) -> type[APIStatusError]:
     return BadRequestError
 
 
-def _raise(cls: type[APIStatusError], response: httpx.Response, envelope: ErrorEnvelope | None) -> NoReturn:
-    where = f"{response.request.method} {response.request.url.path}"
+def _words(reply: Reply, envelope: ErrorEnvelope | None) -> str:
+    request = reply.response.request
+    where = f"{request.method} {request.url.path}"
     said = describe(envelope) if envelope is not None else ""
     if said:
-        detail = f"SMTP.com refused {where}: {said}"
-    elif envelope is not None:
-        detail = f"SMTP.com refused {where} (status {envelope.status!r}, no details)"
-    else:
-        detail = f"{where} failed; the body is not SMTP.com's JSON error envelope"
-    raise_status_error(cls, response, envelope, detail)
+        return f"SMTP.com refused {where}: {said}"
+    if envelope is not None:
+        return f"SMTP.com refused {where} (status {envelope.status!r}, no details)"
+    return f"{where} failed; the body is not SMTP.com's JSON error envelope"
 
 
-def _envelope(response: httpx.Response, payload: Any) -> ErrorEnvelope | None:
+def _envelope(reply: Reply, payload: Any) -> ErrorEnvelope | None:
     try:
-        return parse_model(ErrorEnvelope, payload, response)
+        return reply.model(ErrorEnvelope, payload)
     except ResponseParseError:
         return None
 
 
-def _jsend_status(payload: object) -> object:
-    return cast(Mapping[str, object], payload).get("status") if isinstance(payload, Mapping) else None
+class JSendEnvelope:
+    """SMTP.com answers in JSend: ``"status": "fail"`` or ``"error"`` is an error whatever the HTTP status."""
 
-
-def _error_status(response: httpx.Response) -> NoReturn:
-    try:
-        payload: Any = response_json(response)
-    except ResponseParseError:
-        payload = None  # an HTML page from a proxy, say: the status still decides the class
-    envelope = _envelope(response, payload) if payload is not None else None
-    _raise(status_error_class(response.status_code), response, envelope)
-
-
-def _raise_for_error(response: httpx.Response) -> object:
-    """The decoded JSON of a success; raises for every kind of failure."""
-    status = response.status_code
-    if not 100 <= status <= 599:
-        raise ResponseParseError(
-            f"HTTP status {status} is outside 100-599",
-            status_code=status,
-            body=response.content,
-            headers=response.headers,
-        )
-    if status >= 400:
-        _error_status(response)
-    if not 200 <= status < 300:
-        raise ResponseParseError(
-            f"unexpected HTTP status {status}", status_code=status, body=response.content, headers=response.headers
-        )
-    payload: object = response_json(response)
-    jsend_status = _jsend_status(payload)
-    if jsend_status in ("fail", "error"):
-        envelope = _envelope(response, payload)
+    def error_in_success(self, payload: Any, reply: Reply) -> VendorError | None:
+        status = cast(Mapping[str, object], payload).get("status") if isinstance(payload, Mapping) else None
+        if status not in ("fail", "error"):
+            return None
+        envelope = _envelope(reply, payload)
         if envelope is not None:
-            _raise(_failure_class(envelope), response, envelope)
-        _raise(ServerError if jsend_status == "error" else BadRequestError, response, None)
-    return payload
+            return VendorError(envelope, _words(reply, envelope), _failure_class(envelope))
+        return VendorError(None, _words(reply, None), ServerError if status == "error" else BadRequestError)
+
+    def error_in_failure(self, payload: Any, reply: Reply) -> VendorError:
+        envelope = _envelope(reply, payload) if payload is not None else None
+        return VendorError(envelope, _words(reply, envelope))
 
 
-def decoder(model: type[Any]) -> Callable[[httpx.Response], Any]:
-    def decode(response: httpx.Response) -> Any:
-        return parse_model(model, _raise_for_error(response), response)
-
-    return decode
+_JSEND = JSendEnvelope()
 
 
-decode_send: Callable[[httpx.Response], SendMessageResponse] = decoder(SendMessageResponse)
-decode_list: Callable[[httpx.Response], MessagesListResponse] = decoder(MessagesListResponse)
+def decode_send(reply: Reply) -> SentMessage[SendMessageResponse]:
+    sent = decode_model(reply, _JSEND, SendMessageResponse)
+    found = message_id(sent)
+    if found is None:
+        raise reply.parse_error("SMTP.com accepted the request but its answer names no msg_id")
+    return SentMessage(found, sent)
+
+
+def decode_list(reply: Reply) -> MessagesListResponse:
+    return decode_model(reply, _JSEND, MessagesListResponse)

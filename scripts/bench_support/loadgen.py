@@ -1,4 +1,4 @@
-"""A minimal HTTP/1.1 load generator: the sandbox's own ceiling, measured from one process.
+"""A minimal HTTP/1.1 load generator: the canned server's own ceiling, measured from one process.
 
 It writes pre-encoded requests on ``concurrency`` keep-alive connections (uvloop, asyncio
 streams) and reads each response by its Content-Length, doing no other work. Its cost per request
@@ -60,13 +60,12 @@ async def _run(url: str, requests: Sequence[bytes], concurrency: int) -> dict[st
 
 def run(url: str, request: bytes, count: int, concurrency: int) -> dict[str, Any]:
     """Send ``request`` ``count`` times over ``concurrency`` connections; wall time and statuses."""
+    cpu = time.process_time()
     try:
         import uvloop
-
-        runner = uvloop.run
     except ImportError:  # pragma: no cover - uvloop is in requirements-dev.txt
-        runner = asyncio.run
-    cpu = time.process_time()
-    result = runner(_run(url, [request] * count, concurrency))
+        result = asyncio.run(_run(url, [request] * count, concurrency))
+    else:
+        result = uvloop.run(_run(url, [request] * count, concurrency))
     result["client_cpu_s"] = time.process_time() - cpu
     return result

@@ -1,15 +1,19 @@
-"""Section 4: the peer, openapi-generator's ``python`` generator, built from the same Paubox spec.
+"""Section 6: the peer, openapi-generator's ``python`` client built from the same Paubox spec.
 
 At bench time: a cached venv ``.bench/peer-venv`` (gitignored) gets the PyPI package
 ``openapi-generator-cli`` (it bundles the generator jar and runs it on the installed Java), the
 spec is compiled into a temporary folder (deleted afterwards, never committed), and the output's
 own ``requirements.txt`` (urllib3, pydantic, python-dateutil, typing-extensions) is installed into
-the same venv. Then, against one zero-latency sandbox process:
+the same venv. Then, side by side, against the canned server (own process):
 
-* per-call: rounds of ``loopback_worker.py`` processes, ours and the peer alternating, each sending
-  sync ``send_message`` calls over loopback HTTP (same message); wall and CPU time per call;
-* import: ``from paubox_client import <client + models>`` against the peer's equivalent, each in
-  its own interpreter (``imports.time_import``), interleaved.
+* cold start: a fresh process imports, configures and sends one Paubox message; our script is the
+  one of section 1, the peer's does the same with ``MessagesApi.send_message`` (0 ms latency);
+* throughput: 10,000 sends at concurrency 50 with 20 ms latency. Ours is ``AsyncPaubox`` (one
+  coroutine per slot, as in section 4). The peer is synchronous (urllib3), so it runs 50 threads
+  with a urllib3 pool of 50 (``Configuration.connection_pool_maxsize``); our sync ``Paubox`` in
+  the same 50 threads is shown too, like for like. These runs take place in section 4's rounds,
+  interleaved with its other runs (ours is the same ``paubox_single`` run as there); with
+  ``--only peer`` the section runs its own rounds.
 
 Anything that cannot be done (no Java, no network to PyPI) is recorded as the reason it was skipped.
 """
@@ -17,28 +21,47 @@ Anything that cannot be done (no Java, no network to PyPI) is recorded as the re
 from __future__ import annotations
 
 import hashlib
-import json
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import imports
-from .sandbox_proc import SandboxProcess
+from . import payloads, profiling
+from .canned_server import CannedServer
+from .cold_start import clean_env, importtime_profile, interleaved, ours_script, phase_summary, run_script
 from .stats import ratio_summary, summary
+from .throughput import CONCURRENCY, LATENCY_MS, ExtraClient, checked, job, limit_seconds, run_worker
 
 GENERATOR_PACKAGE = "openapi-generator-cli"
 GENERATOR_VERSION = "7.26.0"  # the PyPI wrapper's version is the generator's version
-WORKER = Path(__file__).with_name("loopback_worker.py")
-OURS_IMPORT = imports.READY_TO_SEND["paubox"]
-PEER_IMPORT = (
-    "from paubox_peer import ApiClient, Configuration, MessagesApi, Message, MessageContent, MessageHeaders, "
-    "SingleSendRequest, SingleSendRequestData"
-)
+GOAL = 1.0
+PEER_SCRIPT = """import time
+_t0 = time.perf_counter()
+from paubox_peer import ApiClient, Configuration, Message, MessageContent, MessageHeaders, MessagesApi, SingleSendRequest, SingleSendRequestData
+_t1 = time.perf_counter()
+configuration = Configuration(host={url!r})
+configuration.api_key["PauboxToken"] = "token={key}"
+configuration.api_key_prefix["PauboxToken"] = "Token"
+with ApiClient(configuration) as client:  # as the generated README shows; __exit__ closes nothing
+    api = MessagesApi(client)
+    _t2 = time.perf_counter()
+    sent = api.send_message(
+        SingleSendRequest(
+            data=SingleSendRequestData(
+                message=Message(
+                    recipients=[{to!r}],
+                    headers=MessageHeaders(subject={subject!r}, var_from={sender!r}),
+                    content=MessageContent(text_plain={text!r}, text_html=None),
+                )
+            )
+        )
+    )
+    _t3 = time.perf_counter()
+print('ok' if sent.source_tracking_id else 'FAILED', _t1 - _t0, _t2 - _t1, _t3 - _t2)
+"""
 
 
 class PeerUnavailable(Exception):
@@ -74,18 +97,8 @@ def ensure_venv(venv: Path, log: Callable[[str], None]) -> Path:
     if venv.exists():
         shutil.rmtree(venv)
     _run([sys.executable, "-m", "venv", str(venv)], timeout=300)
-    _run(
-        [
-            str(python),
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            f"{GENERATOR_PACKAGE}=={GENERATOR_VERSION}",
-        ],
-        timeout=900,
-    )
+    pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    _run([*pip, f"{GENERATOR_PACKAGE}=={GENERATOR_VERSION}"], timeout=900)
     stamp.write_text(GENERATOR_VERSION)
     return python
 
@@ -118,9 +131,8 @@ def ensure_requirements(venv: Path, requirements: Path, log: Callable[[str], Non
     digest = hashlib.sha256(requirements.read_bytes()).hexdigest()
     stamp = venv / ".bench-requirements"
     if not (stamp.exists() and stamp.read_text() == digest):
-        log(
-            f"  peer: installing {', '.join(line.split()[0] for line in requirements.read_text().splitlines() if line.strip())}"
-        )
+        names = ", ".join(line.split()[0] for line in requirements.read_text().splitlines() if line.strip())
+        log(f"  peer: installing {names}")
         _run(
             [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", str(requirements)],
             timeout=900,
@@ -130,193 +142,245 @@ def ensure_requirements(venv: Path, requirements: Path, log: Callable[[str], Non
     return sorted(line for line in frozen.splitlines() if line and not line.startswith("#"))
 
 
-def worker_round(
-    python: str,
-    kind: str,
-    url: str,
-    username: str,
-    key: str,
-    calls: int,
-    warmup: int,
-    env: dict[str, str],
-    profile: bool = False,
-) -> dict[str, Any]:
-    cmd = [python, str(WORKER), kind, url, username, key, str(calls), str(warmup)]
-    out = _run(cmd + (["profile"] if profile else []), timeout=600, env=env)
-    return json.loads(out.strip().splitlines()[-1])
+def peer_script(root: str) -> str:
+    from sandbox import config
+
+    return PEER_SCRIPT.format(
+        url=payloads.base_url("paubox", root),
+        key=config.PAUBOX_API_KEY,
+        to=payloads.TO,
+        subject=payloads.SUBJECT,
+        sender=payloads.FROM,
+        text=payloads.TEXT,
+    )
 
 
-def run(
-    root: Path,
-    *,
-    rounds: int,
-    calls: int,
-    warmup: int,
-    import_rounds: int,
-    build: bool,
-    skip_reason: str | None,
-    log: Callable[[str], None],
-) -> dict[str, Any]:
-    from sandbox.config import PAUBOX_API_KEY, PAUBOX_USERNAME
-    from sandbox.config import base_url as sandbox_base_url
+def build(root: Path, tmp: Path, section: dict[str, Any], log: Callable[[str], None]) -> tuple[str, dict[str, str]]:
+    """The peer's python and environment (PYTHONPATH = the generated package)."""
+    section["java"] = java_version()
+    venv = root / ".bench" / "peer-venv"
+    python = ensure_venv(venv, log)
+    out = tmp / "paubox-peer"
+    section["generate_s"] = generate(venv, root / "specs" / "paubox.yaml", out)
+    section["installed"] = ensure_requirements(venv, out / "requirements.txt", log)
+    section["output"] = "a temporary folder, deleted after the run"
+    return str(python), clean_env({"PYTHONPATH": str(out)})
 
+
+#: Where the peer's build lives for the length of the bench: its python and environment.
+PeerSetup = tuple[str, dict[str, str]]
+
+
+def prepare(
+    root: Path, tmp: Path, *, build_peer: bool, skip_reason: str | None, log: Callable[[str], None]
+) -> tuple[dict[str, Any], PeerSetup | None]:
+    """Build the peer into ``tmp`` (deleted by the caller); the section so far, and the setup or None."""
     section: dict[str, Any] = {
         "generator": f"openapi-generator {GENERATOR_VERSION} (PyPI {GENERATOR_PACKAGE}), generator `python`",
         "spec": "specs/paubox.yaml",
         "results": [],
     }
-    ours_python = sys.executable
-    ours_env = imports.clean_env()
-    tmp = Path(tempfile.mkdtemp(prefix="bench-peer-"))
+    if not build_peer:
+        section["skipped"] = skip_reason or "not requested"
+        log(f"  peer: skipped: {section['skipped']}")
+        return section, None
     try:
-        peer_python: str | None = None
-        peer_env: dict[str, str] = {}
-        if not build:
-            section["skipped"] = skip_reason or "not requested"
-        else:
-            try:
-                section["java"] = java_version()
-                venv = root / ".bench" / "peer-venv"
-                python = ensure_venv(venv, log)
-                out = tmp / "paubox-peer"
-                section["generate_s"] = generate(venv, root / "specs" / "paubox.yaml", out)
-                section["installed"] = ensure_requirements(venv, out / "requirements.txt", log)
-                section["output"] = "a temporary folder, deleted after the run"
-                peer_python = str(python)
-                peer_env = imports.clean_env({"PYTHONPATH": str(out)})
-            except PeerUnavailable as exc:
-                section["skipped"] = str(exc)
-                log(f"  peer: skipped: {str(exc).splitlines()[0]}")
+        return section, build(root, tmp, section, log)
+    except PeerUnavailable as exc:
+        section["skipped"] = str(exc)
+        log(f"  peer: skipped: {str(exc).splitlines()[0]}")
+        return section, None
 
-        method = {"rounds": rounds, "calls_per_round": calls, "warmup_calls": warmup, "interleaved": True}
-        with SandboxProcess(root) as sandbox:
-            url = sandbox_base_url(sandbox.url, "paubox", username=PAUBOX_USERNAME)
-            sides: list[tuple[str, str, dict[str, str]]] = [
-                ("ours", ours_python, ours_env),
-                ("raw_httpx", ours_python, ours_env),
-            ]
-            if peer_python is not None:
-                sides.append(("peer", peer_python, peer_env))
-            per_round: dict[str, list[dict[str, Any]]] = {kind: [] for kind, _, _ in sides}
-            bodies: dict[str, str | None] = {}
-            for index in range(rounds):
-                shift = index % len(sides)
-                for kind, python, env in sides[shift:] + sides[:shift]:
-                    sandbox.reset(0)
-                    per_round[kind].append(
-                        worker_round(python, kind, url, PAUBOX_USERNAME, PAUBOX_API_KEY, calls, warmup, env)
-                    )
-                    sent = sandbox.control("GET", "/requests?vendor=paubox&limit=1")["requests"]
-                    bodies[kind] = sent[0]["body"] if sent else None
-            section["request_bodies_received"] = bodies
 
-            def values(kind: str, metric: str) -> list[float]:
-                return [r[f"{metric}_s_per_call"] for r in per_round[kind]]
+def throughput_clients(setup: PeerSetup) -> list[ExtraClient]:
+    """The peer (50 threads) and our sync client in 50 threads, to run in section 4's rounds beside
+    ``AsyncPaubox``, so that the three are interleaved and ours is not run twice."""
+    from sandbox import config
 
-            section["loopback"] = {
-                kind: {"per_call_wall": summary(values(kind, "wall")), "per_call_cpu": summary(values(kind, "cpu"))}
-                for kind in per_round
-            }
-            section["loopback"]["method"] = method
-            if peer_python is None:
-                log(
-                    f"  peer     loopback: ours {summary(values('ours', 'wall'))['median'] * 1e6:.0f} µs/call, "
-                    f"raw httpx {summary(values('raw_httpx', 'wall'))['median'] * 1e6:.0f} µs/call (peer skipped)"
-                )
-                return section
+    peer_spec = {
+        "path": payloads.base_url("paubox", ""),
+        "api_key": config.PAUBOX_API_KEY,
+        "message": {"to": payloads.TO, "from": payloads.FROM, "subject": payloads.SUBJECT, "text": payloads.TEXT},
+    }
+    python, env = setup
+    return [("peer", python, env, {"peer": peer_spec}), ("ours_threads", sys.executable, None, {})]
 
-            goal = {"kind": "ratio_max_exclusive", "value": 1.0, "text": "< 1.00× peer (ours faster)"}
-            missed = False
-            for metric, what in (
-                ("wall", "wall time per call (client + loopback + sandbox)"),
-                ("cpu", "client CPU time per call (the client's own work)"),
-            ):
-                ratio = ratio_summary(values("ours", metric), values("peer", metric))
-                missed = missed or ratio["median"] >= 1.0
-                section["results"].append(
-                    {
-                        "id": f"peer.per_call_{metric}",
-                        "section": "peer",
-                        "name": f"paubox send_message over loopback, {what}",
-                        "ours_label": "Paubox.send_message (httpx)",
-                        "baseline_label": "openapi-generator python: MessagesApi.send_message (urllib3, pydantic)",
-                        "unit": "s/call",
-                        "ours": summary(values("ours", metric)),
-                        "baseline": summary(values("peer", metric)),
-                        "ratio": ratio,
-                        "goal": goal,
-                        "pass": ratio["median"] < 1.0,
-                        "method": method,
-                    }
-                )
-            # Reference: raw httpx by hand against the peer (how much of the gap is the HTTP stack).
-            ratio = ratio_summary(values("raw_httpx", "cpu"), values("peer", "cpu"))
-            section["results"].append(
-                {
-                    "id": "peer.raw_httpx_cpu",
-                    "section": "peer",
-                    "name": "reference: raw httpx by hand vs the peer, client CPU per call",
-                    "ours_label": "httpx.Client.post(json=dict) + response.json()",
-                    "baseline_label": "openapi-generator python client",
-                    "unit": "s/call",
-                    "ours": summary(values("raw_httpx", "cpu")),
-                    "baseline": summary(values("peer", "cpu")),
-                    "ratio": ratio,
-                    "goal": {"kind": "info", "text": "reference"},
-                    "pass": None,
-                    "method": method,
-                }
-            )
-            if missed:
-                log("  peer     profiling the per-call loop of each client")
-                section["profiles"] = {}
-                for kind, python, env in sides:
-                    sandbox.reset(0)
-                    out = worker_round(
-                        python, kind, url, PAUBOX_USERNAME, PAUBOX_API_KEY, calls, warmup, env, profile=True
-                    )
-                    section["profiles"][kind] = out["profile"]
 
-        log("  peer     timing imports")
-        for stmt in (OURS_IMPORT, PEER_IMPORT):  # warm byte-code caches
-            imports.time_import(
-                ours_python if stmt == OURS_IMPORT else peer_python, stmt, ours_env if stmt == OURS_IMPORT else peer_env
-            )
-        ours_imp: list[float] = []
-        peer_imp: list[float] = []
-        for index in range(import_rounds):
-            pair = [
-                (ours_imp, ours_python, OURS_IMPORT, ours_env),
-                (peer_imp, peer_python, PEER_IMPORT, peer_env),
-            ]
-            if index % 2:
-                pair.reverse()
-            for sink, python, stmt, env in pair:
-                sink.append(imports.time_import(python, stmt, env))
-        ratio = ratio_summary(ours_imp, peer_imp)
-        section["results"].append(
-            {
-                "id": "peer.import",
-                "section": "peer",
-                "name": "paubox import, client + models of one send",
-                "ours_label": OURS_IMPORT,
-                "baseline_label": PEER_IMPORT,
-                "unit": "s",
-                "ours": summary(ours_imp),
-                "baseline": summary(peer_imp),
-                "ratio": ratio,
-                "goal": goal,
-                "pass": ratio["median"] < 1.0,
-                "method": {
-                    "rounds": import_rounds,
-                    "interleaved": True,
-                    "measure": "in-process perf_counter, fresh interpreter",
-                },
-            }
-        )
-        for entry in section["results"]:
-            r = entry["ratio"]
-            log(f"  peer     {entry['id']:<20} ours {r['median']:.2f}× peer [{r['min']:.2f}–{r['max']:.2f}]")
+def run(
+    setup: PeerSetup | None,
+    section: dict[str, Any],
+    tmp: Path,
+    *,
+    cold_rounds: int,
+    throughput_rounds: int,
+    messages: int,
+    throughput_runs: dict[str, list[dict[str, Any]]] | None,
+    log: Callable[[str], None],
+) -> dict[str, Any]:
+    """Cold start side by side, and the throughput entries from section 4's runs (or, when section 4
+    did not run, from rounds of their own)."""
+    if setup is None:
         return section
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    ours_python = sys.executable
+    peer_python, peer_env = setup
+    with CannedServer(payloads.server_routes(), (LATENCY_MS, 0)) as server:
+        section["results"].append(_cold_start(ours_python, peer_python, peer_env, server, tmp, cold_rounds, log))
+        clients = throughput_clients(setup)
+        if throughput_runs is None or not all(kind in throughput_runs for kind in ("ours", "peer", "ours_threads")):
+            sides: list[tuple[str, str, dict[str, str] | None, dict[str, Any]]] = [
+                ("ours", ours_python, None, {}),
+                *clients,
+            ]
+            throughput_runs = {kind: [] for kind, _, _, _ in sides}
+            for index in range(throughput_rounds):
+                shift = index % len(sides)
+                for kind, python, env, fields in sides[shift:] + sides[:shift]:
+                    spec = job(server, kind, "paubox_single", messages, LATENCY_MS, **fields)
+                    throughput_runs[kind].append(checked(run_worker(python, spec, env), f"peer section {kind}"))
+            section["throughput_runs_from"] = "rounds of this section"
+        else:
+            section["throughput_runs_from"] = "section 4's rounds (interleaved with its other runs)"
+        section["results"] += _throughput(throughput_runs, server, clients, messages, log)
+    return section
+
+
+def _cold_start(
+    ours_python: str,
+    peer_python: str,
+    peer_env: dict[str, str],
+    server: CannedServer,
+    tmp: Path,
+    rounds: int,
+    log: Callable[[str], None],
+) -> dict[str, Any]:
+    ours_path, peer_path = tmp / "cold" / "ours_paubox.py", tmp / "cold" / "peer_paubox.py"
+    ours_path.parent.mkdir(exist_ok=True)
+    ours_path.write_text(ours_script("paubox", server.url(0)), encoding="utf-8")
+    peer_path.write_text(peer_script(server.url(0)), encoding="utf-8")
+    (pair,) = interleaved(
+        [(lambda: run_script(ours_python, ours_path), lambda: run_script(peer_python, peer_path, peer_env))], rounds
+    )
+    ours_t, peer_t, ours_p, peer_p = pair.ours, pair.baseline, pair.ours_phases, pair.baseline_phases
+    ratio = ratio_summary(ours_t, peer_t)
+    ok = ratio["median"] <= GOAL
+    entry: dict[str, Any] = {
+        "id": "peer.cold_start",
+        "section": "peer",
+        "name": "peer cold start: new process, import + configure + send one Paubox message (loopback)",
+        "ours_label": "python script: paubox_client (section 1's script)",
+        "baseline_label": "python script: openapi-generator python client (urllib3, pydantic)",
+        "unit": "s",
+        "ours": summary(ours_t),
+        "baseline": summary(peer_t),
+        "ratio": ratio,
+        "goal": {"kind": "ratio_max", "value": GOAL, "text": "≤ 1.00× the peer"},
+        "pass": ok,
+        "phases_s": {"ours": phase_summary(ours_p), "baseline": phase_summary(peer_p)},
+        "method": {"rounds": rounds, "interleaved": True, "measure": "wall time of the whole process"},
+    }
+    if not ok:
+        entry["profile"] = {
+            "phases_s": entry["phases_s"],
+            "importtime_ours_vs_raw_httpx_script": "see cold_start.paubox",
+            "importtime_peer": importtime_profile(peer_python, peer_path, peer_path, env=peer_env, runs=1)
+            | {"note": "the peer script's own import times (not a difference)"},
+        }
+    log(
+        f"  peer cold start          {ratio['median']:.2f}× [{ratio['min']:.2f}–{ratio['max']:.2f}]  "
+        f"({entry['ours']['median'] * 1e3:.0f} ms vs {entry['baseline']['median'] * 1e3:.0f} ms)"
+    )
+    return entry
+
+
+def _throughput(
+    runs: dict[str, list[dict[str, Any]]],
+    server: CannedServer,
+    clients: list[ExtraClient],
+    messages: int,
+    log: Callable[[str], None],
+) -> list[dict[str, Any]]:
+    messages = runs["ours"][0]["messages"]
+    limit = limit_seconds("paubox_single", messages)
+    results: list[dict[str, Any]] = []
+    walls = {kind: [r["wall_s"] for r in v] for kind, v in runs.items()}
+    cpu = {kind: [r["client_cpu_s"] / r["requests"] for r in v] for kind, v in runs.items()}
+    base = {
+        "section": "peer",
+        "unit": "s",
+        "baseline_label": f"openapi-generator python client, {CONCURRENCY} threads (it is sync, urllib3), "
+        f"urllib3 pool of {CONCURRENCY}",
+        "method": {"rounds": len(runs["ours"]), "interleaved": True, "messages": messages, "latency_ms": LATENCY_MS},
+    }
+    ratio = ratio_summary(walls["ours"], walls["peer"])
+    entry: dict[str, Any] = {
+        **base,
+        "id": "peer.throughput",
+        "name": f"peer throughput: {messages:,} Paubox sends, c={CONCURRENCY}, {LATENCY_MS} ms; ours async, "
+        f"the peer in {CONCURRENCY} threads (limit {limit:.2f} s)",
+        "ours_label": f"AsyncPaubox.send_message, {CONCURRENCY} coroutines",
+        "ours": summary(walls["ours"]),
+        "baseline": summary(walls["peer"]),
+        "ratio": ratio,
+        "goal": {"kind": "ratio_max", "value": GOAL, "text": "≤ 1.00× the peer"},
+        "pass": ratio["median"] <= GOAL,
+        "client_cpu_s_per_send": {kind: summary(v)["median"] for kind, v in cpu.items()},
+    }
+    if not entry["pass"]:
+        n = min(messages, 1000)
+        peer_kind, peer_python, peer_env, peer_fields = clients[0]
+        profile: dict[str, Any] = {
+            "note": f"cProfile (CPU clock) of one run of {n:,} sends of each (per request)",
+            "cpu_share": {
+                kind: summary([r["client_cpu_share"] for r in runs[kind]])["median"] for kind in ("ours", "peer")
+            },
+            "ours": run_worker(sys.executable, job(server, "ours", "paubox_single", n, LATENCY_MS, profile=True))[
+                "profile"
+            ],
+            "baseline": run_worker(
+                peer_python,
+                job(server, peer_kind, "paubox_single", n, LATENCY_MS, profile=True, **peer_fields),
+                peer_env,
+            )["profile"],
+        }
+        profile["difference"] = profiling.compare(
+            profile["ours"],
+            profile["baseline"],
+            entry["client_cpu_s_per_send"]["ours"] * 1e6,
+            entry["client_cpu_s_per_send"]["peer"] * 1e6,
+        )
+        entry["profile"] = profile
+    results.append(entry)
+    results.append(
+        {
+            **base,
+            "id": "peer.throughput_threads",
+            "name": f"peer throughput, like for like: our sync Paubox in {CONCURRENCY} threads vs the peer in "
+            f"{CONCURRENCY} threads",
+            "ours_label": f"Paubox.send_message (sync), {CONCURRENCY} threads",
+            "ours": summary(walls["ours_threads"]),
+            "baseline": summary(walls["peer"]),
+            "ratio": ratio_summary(walls["ours_threads"], walls["peer"]),
+            "goal": {"kind": "info", "text": "reference"},
+            "pass": None,
+        }
+    )
+    results.append(
+        {
+            **base,
+            "id": "peer.cpu_per_send",
+            "name": "peer client CPU per send (process CPU ÷ sends): AsyncPaubox vs the peer in threads",
+            "ours_label": f"AsyncPaubox, {CONCURRENCY} coroutines",
+            "unit": "s/call",
+            "ours": summary(cpu["ours"]),
+            "baseline": summary(cpu["peer"]),
+            "ratio": ratio_summary(cpu["ours"], cpu["peer"]),
+            "goal": {"kind": "info", "text": "reference"},
+            "pass": None,
+        }
+    )
+    log(
+        f"  peer throughput          {ratio['median']:.2f}× [{ratio['min']:.2f}–{ratio['max']:.2f}]  "
+        f"(ours async {summary(walls['ours'])['median']:.2f} s, peer threads {summary(walls['peer'])['median']:.2f} s, "
+        f"ours threads {summary(walls['ours_threads'])['median']:.2f} s; limit {limit:.2f} s)"
+    )
+    return results

@@ -1,47 +1,62 @@
-"""Section 3: throughput against the sandbox (its own process) with injected latency.
+"""Section 4: throughput at concurrency 50 against a canned server with 20 ms latency.
 
-Workloads, both at a concurrency of 50 with the async client on the default asyncio loop:
+Workloads (async clients on the default asyncio loop, one coroutine per concurrent slot):
 
+* ``paubox_single``: N ``AsyncPaubox.send_message`` calls;
+* ``sendclean_single``: N ``AsyncSendClean.send_mail`` calls;
 * ``paubox_bulk``: N Paubox messages through ``AsyncPaubox.send_bulk(chunk_size=50, concurrency=50)``,
   i.e. N/50 requests of 50 messages.
-* ``sendclean_single``: N single ``AsyncSendClean.send_mail`` calls, at most 50 in flight
-  (``asyncio.Semaphore(50)``).
 
-The limit a perfect client could reach is requests × latency ÷ concurrency. Each run: reset the
-sandbox, warm the connection pool (one request per connection), reset again and set the latency
-rule, then time the whole workload (messages are built beforehand; validation, serialisation,
-HTTP and decoding are timed). The wall time, the client's CPU time and the server's CPU time are
-recorded, so a miss shows which side was busy.
+The goal is against the limit a perfect client reaches: requests × latency ÷ concurrency (4.0 s for
+10,000 single sends). The load target is ``canned_server.py``: one process of its own that answers
+every request with the vendor's success JSON after 20 ms, reading only the request line, the end
+of the headers and Content-Length. Its own ceiling is measured in the same run by a raw-socket
+load generator (``loadgen``) at the same concurrency, at 20 ms (how close to the limit a client
+doing nothing can get) and at 0 ms (the server's maximum rate), so the server is shown not to be
+the bottleneck.
 
-Beside our client, the same workloads run through two references: raw httpx written by hand
-(same requests, at 0 ms), and a minimal socket load generator (``loadgen``, at 20 ms and 0 ms)
-whose rate is the sandbox's own ceiling. Together with the CPU shares they show which side limits.
-A missed goal keeps a cProfile of our client (one extra run of at most 2,000 messages).
+Every run is a fresh ``worker.py`` process: the connections are opened first (one request per slot,
+untimed), then the N sends are timed (each single send builds its request model, as a user does;
+the bulk's messages are built before). Recorded: wall time, the client's process CPU time, and the
+server's CPU time. References in the same rounds: raw httpx ``AsyncClient`` posting the same JSON
+by hand with the same pool size (``max_connections=100, max_keepalive_connections=100``, the
+clients' default), the same posts over 5 pools of 10 connections (what sharding the pool buys),
+and, for the reason ``sniffio`` is a dependency, the async client's CPU per send with sniffio
+importable against a worker where a meta path finder hides it (that process only). That case sends
+one at a time (0 ms): at concurrency 50 httpcore's pool bookkeeping dominates every figure and
+would hide a cost that is the same per send at any concurrency. A
+missed goal keeps a cProfile of our client in one more run, and the CPU shares.
 """
 
 from __future__ import annotations
 
-import asyncio
-import cProfile
+import json
+import subprocess
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from . import loadgen, payloads
-from .overhead import profile_table
-from .sandbox_proc import SandboxProcess
+from .canned_server import CannedServer, describe
+from .cold_start import clean_env
 from .stats import ratio_summary, summary
 
 GOAL = 1.15
 CONCURRENCY = 50
-CHUNK = 50
+CHUNK = payloads.BULK_CHUNK
 LATENCY_MS = 20
+WORKER = Path(__file__).with_name("worker.py")
+SNIFFIO_CONCURRENCY = 1  # the sniffio case: one send at a time
+SHARDS = 5  # the sharded reference: 5 httpx.AsyncClient pools of 10 connections
 
-WORKLOADS = ("paubox_bulk", "sendclean_single")
-# (client, latency ms) of every run in a round: ours at 20 ms is the goal; the others locate the limit.
-RUNS = (("ours", LATENCY_MS), ("loadgen", LATENCY_MS), ("ours", 0), ("raw_httpx", 0), ("loadgen", 0))
-PROFILE_MESSAGES = 2000  # a profiled run is slower; this many messages are enough to rank the frames
+WORKLOADS = ("paubox_single", "sendclean_single", "paubox_bulk")
+LABELS = {
+    "paubox_single": "AsyncPaubox.send_message",
+    "sendclean_single": "AsyncSendClean.send_mail",
+    "paubox_bulk": "AsyncPaubox.send_bulk",
+}
+PROFILE_MESSAGES = 1000  # a profiled run is slower; this many messages are enough to rank the frames
 
 
 def requests_of(workload: str, messages: int) -> int:
@@ -52,200 +67,153 @@ def limit_seconds(workload: str, messages: int, latency_ms: int = LATENCY_MS) ->
     return requests_of(workload, messages) * latency_ms / 1000 / CONCURRENCY
 
 
-# ------------------------------------------------------------------------------------ workloads
-def _paubox_bulk_body(count: int, offset: int = 0) -> dict[str, Any]:
-    return {
-        "data": {
-            "messages": [
-                {
-                    "recipients": [f"patient{offset + i}@example.com"],
-                    "headers": {"subject": payloads.SUBJECT, "from": payloads.FROM},
-                    "content": {"text/plain": payloads.TEXT},
-                }
-                for i in range(count)
-            ]
-        }
-    }
+def run_worker(python: str, job: dict[str, Any], env: dict[str, str] | None = None) -> dict[str, Any]:
+    proc = subprocess.run(
+        [python, str(WORKER), json.dumps(job)],
+        capture_output=True,
+        text=True,
+        env=env or clean_env(),
+        timeout=900,
+        check=False,
+    )
+    if proc.returncode != 0 or not proc.stdout.strip():
+        raise RuntimeError(
+            f"worker {job.get('mode')} {job.get('client')} failed ({proc.returncode}):\n{proc.stderr[-3000:]}"
+        )
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
 
 
-async def _gather_bounded(calls: list[Callable[[], Awaitable[Any]]], concurrency: int) -> list[Any]:
-    gate = asyncio.Semaphore(concurrency)
-
-    async def one(call: Callable[[], Awaitable[Any]]) -> Any:
-        async with gate:
-            return await call()
-
-    return await asyncio.gather(*(one(c) for c in calls))
-
-
-class Workload:
-    """One workload for one client kind: ``prepare`` (untimed), ``warm``, then ``run`` (timed)."""
-
-    def __init__(self, workload: str, client: str, messages: int, root: str) -> None:
-        self.workload, self.client, self.messages, self.root = workload, client, messages, root
-        self.vendor = "paubox" if workload == "paubox_bulk" else "sendclean"
-
-    def prepare(self) -> None:
-        if self.client == "ours":
-            self.http = payloads.ours_client(self.vendor, root=self.root, use_async=True)
-            self.inputs = (
-                payloads.paubox_messages(self.messages)
-                if self.workload == "paubox_bulk"
-                else payloads.sendclean_messages(self.messages)
-            )
-        elif self.client == "raw_httpx":
-            self.http = payloads.raw_client(self.vendor, root=self.root, use_async=True)
-            spec = payloads.raw_request(self.vendor)
-            if self.workload == "paubox_bulk":
-                self.path = "/bulk_messages"
-                self.bodies = [
-                    _paubox_bulk_body(min(CHUNK, self.messages - start), start)
-                    for start in range(0, self.messages, CHUNK)
-                ]
-            else:
-                self.path = spec.path
-                self.bodies = [spec.build() for _ in range(self.messages)]
-        else:
-            spec = payloads.raw_request(self.vendor)
-            url = payloads.base_url(self.vendor, self.root)
-            if self.workload == "paubox_bulk":
-                body = _paubox_bulk_body(CHUNK)
-                self.request = loadgen.encode_request(url + "/bulk_messages", body, spec.headers)
-            else:
-                self.request = loadgen.encode_request(url + spec.path, spec.build(), spec.headers)
-
-    async def warm(self) -> None:
-        """Open the pool's connections: one small request per connection, all at once."""
-        if self.client == "ours":
-            if self.workload == "paubox_bulk":
-                await self.http.send_bulk(self.inputs[:CONCURRENCY], chunk_size=1, concurrency=CONCURRENCY)
-            else:
-                await _gather_bounded(
-                    [lambda m=m: self.http.send_mail(m) for m in self.inputs[:CONCURRENCY]], CONCURRENCY
-                )
-        elif self.client == "raw_httpx":
-            spec = payloads.raw_request(self.vendor)
-            await _gather_bounded(
-                [lambda: self.http.post(spec.path, json=spec.build()) for _ in range(CONCURRENCY)], CONCURRENCY
-            )
-
-    async def run(self) -> int:
-        """The timed work; returns the number of messages accepted."""
-        if self.client == "ours":
-            if self.workload == "paubox_bulk":
-                result = await self.http.send_bulk(self.inputs, chunk_size=CHUNK, concurrency=CONCURRENCY)
-                return len(result.accepted)
-            results = await _gather_bounded([lambda m=m: self.http.send_mail(m) for m in self.inputs], CONCURRENCY)
-            return sum(1 for r in results if r.status == "success")
-        path, post = self.path, self.http.post
-
-        async def send(body: dict[str, Any]) -> Any:
-            response = await post(path, json=body)
-            response.raise_for_status()
-            return response.json()
-
-        results = await _gather_bounded([lambda b=b: send(b) for b in self.bodies], CONCURRENCY)
-        if self.workload == "paubox_bulk":
-            return sum(len(r["messages"]) for r in results)
-        return sum(1 for r in results if r["status"] == "success")
-
-    async def close(self) -> None:
-        if self.client in ("ours", "raw_httpx"):
-            await self.http.aclose()
-
-
-def run_once(
-    sandbox: SandboxProcess, workload: str, client: str, messages: int, latency_ms: int, profile: bool = False
+def job(
+    server: CannedServer, client: str, workload: str, messages: int, latency_ms: int, **extra: Any
 ) -> dict[str, Any]:
-    job = Workload(workload, client, messages, sandbox.url)
-    job.prepare()
-    profiler = cProfile.Profile() if profile else None
-    if client == "loadgen":
-        sandbox.reset(latency_ms)
-        server_cpu = sandbox.cpu_seconds()
-        result = loadgen.run(sandbox.url, job.request, requests_of(workload, messages), CONCURRENCY)
-        server_cpu = sandbox.cpu_seconds() - server_cpu
-        bad = {s: n for s, n in result["statuses"].items() if s != 200}
-        if bad:
-            raise RuntimeError(f"loadgen {workload}: non-200 answers {bad}")
-        wall, client_cpu = result["wall_s"], result["client_cpu_s"]
-    else:
-
-        async def main() -> tuple[float, float, float, int]:
-            sandbox.reset(0)
-            await job.warm()
-            sandbox.reset(latency_ms)
-            server_cpu = sandbox.cpu_seconds()
-            cpu = time.process_time()
-            if profiler is not None:
-                profiler.enable()
-            started = time.perf_counter()
-            accepted = await job.run()
-            wall = time.perf_counter() - started
-            if profiler is not None:
-                profiler.disable()
-            cpu = time.process_time() - cpu
-            server_cpu = sandbox.cpu_seconds() - server_cpu
-            await job.close()
-            return wall, cpu, server_cpu, accepted
-
-        wall, client_cpu, server_cpu, accepted = asyncio.run(main())
-        if accepted != messages:
-            raise RuntimeError(f"{client} {workload}: {accepted} of {messages} messages accepted")
-    out = {
-        "wall_s": wall,
-        "client_cpu_s": client_cpu,
-        "server_cpu_s": server_cpu,
-        "requests_per_s": requests_of(workload, messages) / wall,
-        "messages_per_s": messages / wall,
-    }
-    if profiler is not None:
-        out["profile"] = profile_table(profiler, requests_of(workload, messages), top=25)
-    return out
-
-
-def _busy(runs: list[dict[str, Any]]) -> dict[str, float]:
-    """Median share of the wall time each process spent on a CPU (1.0 = one core fully busy)."""
-    client = sorted(r["client_cpu_s"] / r["wall_s"] for r in runs)
-    server = sorted(r["server_cpu_s"] / r["wall_s"] for r in runs)
     return {
-        "client_cpu_share": round(client[len(client) // 2], 3),
-        "server_cpu_share": round(server[len(server) // 2], 3),
+        "mode": "throughput",
+        "client": client,
+        "workload": workload,
+        "root": server.url(latency_ms),
+        "messages": messages,
+        "concurrency": CONCURRENCY,
+        "chunk": CHUNK,
+        "server_pid": server.pid,
+        **extra,
     }
+
+
+def checked(result: dict[str, Any], what: str) -> dict[str, Any]:
+    if result["accepted"] != result["messages"]:
+        raise RuntimeError(f"{what}: {result['accepted']} of {result['messages']} messages accepted")
+    result["requests_per_s"] = result["requests"] / result["wall_s"]
+    result["client_cpu_share"] = result["client_cpu_s"] / result["wall_s"]
+    result["server_cpu_share"] = result["server_cpu_s"] / result["wall_s"]
+    return result
+
+
+def loadgen_run(server: CannedServer, workload: str, count: int, latency_ms: int) -> dict[str, Any]:
+    """The canned server's own ceiling: pre-encoded requests over CONCURRENCY raw sockets."""
+    spec = payloads.raw_request("paubox")
+    url = server.url(latency_ms)
+    if workload == "paubox_bulk":
+        body = {"data": {"messages": [spec.build()["data"]["message"] for _ in range(CHUNK)]}}
+        request = loadgen.encode_request(
+            payloads.base_url("paubox", url) + payloads.PAUBOX_BULK_PATH, body, spec.headers
+        )
+    else:
+        request = loadgen.encode_request(payloads.base_url("paubox", url) + spec.path, spec.build(), spec.headers)
+    requests = requests_of(workload, count)
+    server_cpu = server.cpu_seconds()
+    result = loadgen.run(url, request, requests, CONCURRENCY)
+    result["server_cpu_s"] = server.cpu_seconds() - server_cpu
+    bad = {s: n for s, n in result["statuses"].items() if s != 200}
+    if bad:
+        raise RuntimeError(f"loadgen {workload}: non-200 answers {bad}")
+    result["requests"] = requests
+    result["requests_per_s"] = requests / result["wall_s"]
+    result["server_cpu_share"] = result["server_cpu_s"] / result["wall_s"]
+    result["client_cpu_share"] = result["client_cpu_s"] / result["wall_s"]
+    return result
+
+
+def _median(runs: list[dict[str, Any]], key: str) -> float:
+    return float(summary([r[key] for r in runs])["median"])
+
+
+#: A client run in the same rounds for another section (the peer's): kind, python, environment and
+#: what its job needs beyond the standard fields. It sends ``paubox_single`` at 20 ms.
+ExtraClient = tuple[str, str, dict[str, str] | None, dict[str, Any]]
 
 
 def run(
-    root: Path, *, messages: dict[str, int], rounds: int, log: Callable[[str], None], profile_misses: bool = True
-) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    raw: dict[tuple[str, str, int], list[dict[str, Any]]] = {}
-    with SandboxProcess(root) as sandbox:
+    python: str,
+    *,
+    messages: int,
+    sniffio_messages: int,
+    rounds: int,
+    raw_workloads: tuple[str, ...],
+    log: Callable[[str], None],
+    extra_clients: Sequence[ExtraClient] = (),
+    profile_misses: bool = True,
+) -> dict[str, Any]:
+    plan: list[tuple[str, str, int]] = [("ours", w, LATENCY_MS) for w in WORKLOADS]
+    plan += [("raw", w, LATENCY_MS) for w in raw_workloads]
+    plan += [("raw_sharded", "paubox_single", LATENCY_MS)]
+    plan += [("loadgen", "paubox_single", LATENCY_MS), ("loadgen", "paubox_bulk", LATENCY_MS)]
+    plan += [("loadgen", "paubox_single", 0), ("sniffio", "importable", 0), ("sniffio", "hidden", 0)]
+    extras = {kind: (extra_python, env, fields) for kind, extra_python, env, fields in extra_clients}
+    plan += [(f"extra:{kind}", "paubox_single", LATENCY_MS) for kind in extras]
+    runs: dict[tuple[str, str, int], list[dict[str, Any]]] = {key: [] for key in plan}
+    results: list[dict[str, Any]] = []
+    section: dict[str, Any] = {"server": describe(), "results": results}
+    with CannedServer(payloads.server_routes(), (LATENCY_MS, 0)) as server:
         for index in range(rounds):
-            # Interleave: every client and latency once per round, order rotated between rounds.
-            plan = [(w, c, lat) for w in WORKLOADS for c, lat in RUNS]
             shift = index % len(plan)
-            for workload, client, latency in plan[shift:] + plan[:shift]:
-                run_ = run_once(sandbox, workload, client, messages[workload], latency)
-                raw.setdefault((workload, client, latency), []).append(run_)
+            for key in plan[shift:] + plan[:shift]:
+                client, workload, latency = key
+                started = time.perf_counter()
+                if client == "loadgen":
+                    runs[key].append(loadgen_run(server, workload, messages, latency))
+                elif client == "sniffio":
+                    spec = job(
+                        server,
+                        "ours",
+                        "paubox_single",
+                        sniffio_messages,
+                        0,
+                        hide_sniffio=workload == "hidden",
+                        concurrency=SNIFFIO_CONCURRENCY,
+                    )
+                    runs[key].append(checked(run_worker(python, spec), f"sniffio {workload}"))
+                elif client.startswith("extra:"):
+                    kind = client.split(":", 1)[1]
+                    extra_python, env, fields = extras[kind]
+                    spec = job(server, kind, workload, messages, latency, **fields)
+                    runs[key].append(checked(run_worker(extra_python, spec, env), kind))
+                else:
+                    spec = job(server, client, workload, messages, latency, shards=SHARDS)
+                    runs[key].append(checked(run_worker(python, spec), f"{client} {workload}"))
+                log(f"    {client} {workload} @{latency} ms: {time.perf_counter() - started:.1f} s")
             log(f"  throughput round {index + 1}/{rounds} done")
-        results: list[dict[str, Any]] = []
+        section["extra_runs"] = {kind: runs[(f"extra:{kind}", "paubox_single", LATENCY_MS)] for kind in extras}
+        section["extra_runs"]["ours"] = runs[("ours", "paubox_single", LATENCY_MS)]
+
         for workload in WORKLOADS:
-            n = messages[workload]
-            reqs = requests_of(workload, n)
-            limit = limit_seconds(workload, n)
-            ours = raw[(workload, "ours", LATENCY_MS)]
+            reqs = requests_of(workload, messages)
+            limit = limit_seconds(workload, messages)
+            ours = runs[("ours", workload, LATENCY_MS)]
             walls = [r["wall_s"] for r in ours]
             ratio = summary([w / limit for w in walls])
             ok = ratio["median"] <= GOAL
             what = (
-                f"{n} Paubox messages, send_bulk ({reqs} requests of {CHUNK})"
+                f"{messages:,} Paubox messages via send_bulk ({reqs} requests of {CHUNK})"
                 if workload == "paubox_bulk"
-                else f"{n} SendClean send_mail calls"
+                else f"{messages:,} single sends, {LABELS[workload]}"
             )
+            cpu_per_message = [r["client_cpu_s"] / r["messages"] for r in ours]
             entry: dict[str, Any] = {
                 "id": f"throughput.{workload}",
                 "section": "throughput",
-                "name": f"{what}, {LATENCY_MS} ms latency",
-                "ours_label": "our async client, concurrency 50",
+                "name": f"throughput: {what}, c={CONCURRENCY}, {LATENCY_MS} ms",
+                "ours_label": f"{LABELS[workload]}, async, concurrency {CONCURRENCY}",
                 "baseline_label": f"limit = {reqs} requests × {LATENCY_MS} ms ÷ {CONCURRENCY} = {limit:.3f} s",
                 "unit": "s",
                 "ours": summary(walls),
@@ -254,91 +222,187 @@ def run(
                 "goal": {"kind": "ratio_max", "value": GOAL, "text": f"≤ {GOAL:.2f}× limit"},
                 "pass": ok,
                 "requests": reqs,
-                "messages": n,
+                "messages": messages,
                 "concurrency": CONCURRENCY,
                 "latency_ms": LATENCY_MS,
-                "runs": {f"{c}@{lat}ms": raw[(workload, c, lat)] for c, lat in RUNS},
-                "cpu": {f"{c}@{lat}ms": _busy(raw[(workload, c, lat)]) for c, lat in RUNS},
+                "client_cpu_s_per_message": summary(cpu_per_message),
+                "client_cpu_s_per_request": summary([r["client_cpu_s"] / r["requests"] for r in ours]),
+                "cpu_share": {"client": _median(ours, "client_cpu_share"), "server": _median(ours, "server_cpu_share")},
+                "runs": ours,
             }
             if not ok and profile_misses:
-                profiled_n = min(n, PROFILE_MESSAGES)
-                profiled = run_once(sandbox, workload, "ours", profiled_n, LATENCY_MS, profile=True)
+                profiled_n = messages if workload == "paubox_bulk" else min(messages, PROFILE_MESSAGES)
+                profiled = run_worker(python, job(server, "ours", workload, profiled_n, LATENCY_MS, profile=True))
                 entry["profile"] = {
                     "note": f"cProfile of our client during one run of {profiled_n} messages at {LATENCY_MS} ms "
-                    "(the profiler slows the client: compare shares, not absolute times; an async function "
-                    "counts one call per resumption)",
+                    "(the profiler slows the client: compare shares, not absolute times; per request)",
                     "messages": profiled_n,
                     "wall_s_under_profiler": profiled["wall_s"],
+                    "cpu_share": entry["cpu_share"],
+                    "client_cpu_s_per_request": entry["client_cpu_s_per_request"]["median"],
                     **profiled["profile"],
                 }
             results.append(entry)
             log(
-                f"  throughput {workload:<17} {ratio['median']:.2f}× limit "
-                f"({entry['ours']['median']:.3f} s vs {limit:.3f} s)"
+                f"  throughput {workload:<17} {ratio['median']:.2f}× limit ({entry['ours']['median']:.2f} s vs "
+                f"{limit:.2f} s; client CPU {entry['cpu_share']['client']:.0%} of a core, "
+                f"{entry['client_cpu_s_per_request']['median'] * 1e6:.0f} µs/request; server {entry['cpu_share']['server']:.0%})"
             )
-            # Reference rows: the same workload through raw httpx (20 ms), and the ceilings at 0 ms.
-            for client, latency in (("ours", 0), ("raw_httpx", 0)):
-                runs = raw[(workload, client, latency)]
-                ceiling = raw[(workload, "loadgen", latency)]
-                ours_w = [r["wall_s"] for r in runs]
-                base_w = [r["wall_s"] for r in ceiling]
-                label = "our async client" if client == "ours" else "raw httpx AsyncClient"
+            if workload == "paubox_bulk":
+                results.append(_cpu_per_message_entry(ours, runs.get(("raw", workload, LATENCY_MS), []), messages))
+            raw = runs.get(("raw", workload, LATENCY_MS))
+            if raw:
+                raw_walls = [r["wall_s"] for r in raw]
                 results.append(
                     {
-                        "id": f"throughput.{workload}.{client}@{latency}ms",
+                        "id": f"throughput.{workload}.raw_httpx",
                         "section": "throughput",
-                        "name": f"{workload}: {label} vs sandbox ceiling, {latency} ms latency",
-                        "ours_label": label,
-                        "baseline_label": "minimal socket load generator (the sandbox's own ceiling, one process)",
+                        "name": f"reference: raw httpx AsyncClient, the same {reqs:,} posts, c={CONCURRENCY}, {LATENCY_MS} ms",
+                        "ours_label": "httpx.AsyncClient(limits=100/100).post(url, json=dict) by hand",
+                        "baseline_label": f"limit {limit:.3f} s",
                         "unit": "s",
-                        "ours": summary(ours_w),
-                        "baseline": summary(base_w),
-                        "ratio": ratio_summary(ours_w, base_w),
+                        "ours": summary(raw_walls),
+                        "baseline": summary([limit]),
+                        "ratio": summary([w / limit for w in raw_walls]),
                         "goal": {"kind": "info", "text": "reference"},
                         "pass": None,
-                        "requests_per_s": {
-                            "client": summary([r["requests_per_s"] for r in runs]),
-                            "sandbox_ceiling": summary([r["requests_per_s"] for r in ceiling]),
+                        "client_cpu_s_per_request": summary([r["client_cpu_s"] / r["requests"] for r in raw]),
+                        "cpu_share": {
+                            "client": _median(raw, "client_cpu_share"),
+                            "server": _median(raw, "server_cpu_share"),
                         },
-                        "cpu": {"client": _busy(runs), "sandbox_ceiling": _busy(ceiling)},
+                        "ours_vs_raw_wall": ratio_summary(walls, raw_walls),
+                        "runs": raw,
                     }
                 )
-            lg = raw[(workload, "loadgen", LATENCY_MS)]
-            results.append(
-                {
-                    "id": f"throughput.{workload}.loadgen@{LATENCY_MS}ms",
-                    "section": "throughput",
-                    "name": f"{workload}: sandbox ceiling at {LATENCY_MS} ms vs the limit",
-                    "ours_label": "minimal socket load generator",
-                    "baseline_label": f"limit {limit:.3f} s",
-                    "unit": "s",
-                    "ours": summary([r["wall_s"] for r in lg]),
-                    "baseline": summary([limit]),
-                    "ratio": summary([r["wall_s"] / limit for r in lg]),
-                    "goal": {"kind": "info", "text": "reference"},
-                    "pass": None,
-                    "requests_per_s": {"sandbox_ceiling": summary([r["requests_per_s"] for r in lg])},
-                    "cpu": {"sandbox_ceiling": _busy(lg)},
-                }
-            )
-    ceiling = {}
-    for workload in WORKLOADS:
-        n = messages[workload]
-        reqs = requests_of(workload, n)
-        at_zero = raw[(workload, "loadgen", 0)]
-        per_request = summary([r["server_cpu_s"] / reqs for r in at_zero])["median"]
-        limit = limit_seconds(workload, n)
-        ceiling[workload] = {
-            "requests_per_s_at_0ms": summary([r["requests_per_s"] for r in at_zero]),
-            "server_cpu_share_at_0ms": _busy(at_zero)["server_cpu_share"],
-            "server_cpu_s_per_request": per_request,
+
+        sharded = runs[("raw_sharded", "paubox_single", LATENCY_MS)]
+        single = runs.get(("raw", "paubox_single", LATENCY_MS))
+        limit = limit_seconds("paubox_single", messages)
+        sharded_walls = [r["wall_s"] for r in sharded]
+        results.append(
+            {
+                "id": "throughput.paubox_single.raw_httpx_sharded",
+                "section": "throughput",
+                "name": f"reference: raw httpx, the same posts over {SHARDS} AsyncClients of {CONCURRENCY // SHARDS} "
+                f"connections (slot i uses pool i×{SHARDS}÷{CONCURRENCY}), c={CONCURRENCY}, {LATENCY_MS} ms",
+                "ours_label": f"{SHARDS} × httpx.AsyncClient(limits={CONCURRENCY // SHARDS}/{CONCURRENCY // SHARDS})",
+                "baseline_label": f"limit {limit:.3f} s",
+                "unit": "s",
+                "ours": summary(sharded_walls),
+                "baseline": summary([limit]),
+                "ratio": summary([w / limit for w in sharded_walls]),
+                "goal": {"kind": "info", "text": "reference"},
+                "pass": None,
+                "client_cpu_s_per_request": summary([r["client_cpu_s"] / r["requests"] for r in sharded]),
+                "cpu_share": {
+                    "client": _median(sharded, "client_cpu_share"),
+                    "server": _median(sharded, "server_cpu_share"),
+                },
+                "note": "httpcore's pool examines every connection for every queued request and, for each idle "
+                "connection, counts all connections again: its cost per request grows with the pool size",
+                "one_pool_vs_sharded_wall": ratio_summary([r["wall_s"] for r in single], sharded_walls)
+                if single
+                else None,
+                "runs": sharded,
+            }
+        )
+
+        # The canned server's own ceiling.
+        lg20 = runs[("loadgen", "paubox_single", LATENCY_MS)]
+        lg_bulk = runs[("loadgen", "paubox_bulk", LATENCY_MS)]
+        lg0 = runs[("loadgen", "paubox_single", 0)]
+        limit = limit_seconds("paubox_single", messages)
+        bulk_limit = limit_seconds("paubox_bulk", messages)
+        rate0 = summary([r["requests_per_s"] for r in lg0])
+        section["server_ceiling"] = {
+            "requests_per_s_at_0ms": rate0,
+            "server_cpu_s_per_request_at_0ms": summary([r["server_cpu_s"] / r["requests"] for r in lg0])["median"],
+            "server_cpu_share_at_0ms": _median(lg0, "server_cpu_share"),
             "limit_requests_per_s": CONCURRENCY / (LATENCY_MS / 1000),
-            # The sandbox is one process: the 50 requests of a wave wake from their latency together and
-            # are then served one after another, so even a free client needs about limit + requests × CPU.
-            "predicted_best_s_at_latency": limit + reqs * per_request,
-            "predicted_best_ratio": (limit + reqs * per_request) / limit,
-            "measured_best_s_at_latency": summary([r["wall_s"] for r in raw[(workload, "loadgen", LATENCY_MS)]])[
-                "median"
-            ],
+            "wall_s_at_20ms": summary([r["wall_s"] for r in lg20]),
+            "ratio_at_20ms": summary([r["wall_s"] / limit for r in lg20]),
+            "bulk_wall_s_at_20ms": summary([r["wall_s"] for r in lg_bulk]),
+            "bulk_ratio_at_20ms": summary([r["wall_s"] / bulk_limit for r in lg_bulk]),
+            "loadgen": "raw sockets, pre-encoded requests, uvloop, one process (the bench's)",
         }
-    return results, ceiling
+        results.append(
+            {
+                "id": "throughput.server_ceiling",
+                "section": "throughput",
+                "name": f"reference: the canned server's ceiling, raw-socket load generator, {requests_of('paubox_single', messages):,} "
+                f"requests, c={CONCURRENCY}, {LATENCY_MS} ms (at 0 ms: {rate0['median']:,.0f} req/s)",
+                "ours_label": "loadgen (raw sockets) against canned_server.py",
+                "baseline_label": f"limit {limit:.3f} s",
+                "unit": "s",
+                "ours": summary([r["wall_s"] for r in lg20]),
+                "baseline": summary([limit]),
+                "ratio": summary([r["wall_s"] / limit for r in lg20]),
+                "goal": {"kind": "info", "text": "reference"},
+                "pass": None,
+                "runs": {"20ms": lg20, "bulk_20ms": lg_bulk, "0ms": lg0},
+            }
+        )
+        sniffio = _sniffio_entry(runs[("sniffio", "importable", 0)], runs[("sniffio", "hidden", 0)])
+        results.append(sniffio)
+        log(
+            f"  sniffio: {sniffio['ours']['median'] * 1e6:.0f} µs CPU per send importable, "
+            f"{sniffio['baseline']['median'] * 1e6:.0f} µs hidden "
+            f"(+{sniffio['extra_cpu_s_per_send_without']['median'] * 1e6:.0f} µs per send without it)"
+        )
+        c = section["server_ceiling"]
+        log(
+            f"  canned server ceiling: {c['requests_per_s_at_0ms']['median']:,.0f} req/s at 0 ms "
+            f"({c['server_cpu_s_per_request_at_0ms'] * 1e6:.0f} µs CPU/request); at {LATENCY_MS} ms "
+            f"{c['ratio_at_20ms']['median']:.3f}× the limit (bulk {c['bulk_ratio_at_20ms']['median']:.2f}×)"
+        )
+    return section
+
+
+def _cpu_per_message_entry(ours: list[dict[str, Any]], raw: list[dict[str, Any]], messages: int) -> dict[str, Any]:
+    ours_cpu = [r["client_cpu_s"] / r["messages"] for r in ours]
+    entry: dict[str, Any] = {
+        "id": "throughput.paubox_bulk.cpu_per_message",
+        "section": "throughput",
+        "name": f"send_bulk client CPU per message ({messages:,} messages, chunk {CHUNK})",
+        "ours_label": "AsyncPaubox.send_bulk: process CPU time ÷ messages",
+        "baseline_label": "raw httpx by hand: the same chunk bodies from dicts, CPU ÷ messages",
+        "unit": "s/call",
+        "ours": summary(ours_cpu),
+        "baseline": None,
+        "ratio": None,
+        "goal": {"kind": "info", "text": "reported"},
+        "pass": None,
+    }
+    if raw:
+        raw_cpu = [r["client_cpu_s"] / r["messages"] for r in raw]
+        if len(raw_cpu) == len(ours_cpu):
+            entry["baseline"] = summary(raw_cpu)
+            entry["ratio"] = ratio_summary(ours_cpu, raw_cpu)
+    return entry
+
+
+def _sniffio_entry(importable: list[dict[str, Any]], hidden: list[dict[str, Any]]) -> dict[str, Any]:
+    with_cpu = [r["client_cpu_s"] / r["requests"] for r in importable]
+    without_cpu = [r["client_cpu_s"] / r["requests"] for r in hidden]
+    if not all(r["sniffio_loaded"] for r in importable) or any(r["sniffio_loaded"] for r in hidden):
+        raise RuntimeError("the sniffio case did not run as planned (sniffio loaded where hidden, or not loaded)")
+    return {
+        "id": "throughput.sniffio",
+        "section": "throughput",
+        "name": f"why sniffio is a dependency: AsyncPaubox CPU per send, sniffio importable vs hidden "
+        f"({importable[0]['requests']:,} sends one at a time, 0 ms)",
+        "ours_label": "sniffio importable (the declared dependency)",
+        "baseline_label": "sniffio hidden by a meta path finder in that worker process only (import fails after a sys.path search)",
+        "unit": "s/call",
+        "ours": summary(with_cpu),
+        "baseline": summary(without_cpu),
+        "ratio": ratio_summary(with_cpu, without_cpu),
+        "extra_cpu_s_per_send_without": summary([b - a for a, b in zip(with_cpu, without_cpu, strict=True)]),
+        "goal": {"kind": "info", "text": "reason for the dependency"},
+        "pass": None,
+        "concurrency": SNIFFIO_CONCURRENCY,
+        "note": "httpcore calls current_async_library() for every AsyncEvent/AsyncLock/AsyncShieldCancellation it sets "
+        "up, several per request; without sniffio each call is a failed `import sniffio`, a search of sys.path",
+        "runs": {"importable": importable, "hidden": hidden},
+    }

@@ -1,10 +1,14 @@
 """Every overlay call, sync and async, goes through Prism without a contract violation.
 
 Paubox ``send_message``, ``send_bulk_messages``, ``get_message_receipt``, ``send_bulk`` (4 calls);
-SMTP.com ``v4_messages_post``, ``v4_messages_mime_post``, ``v4_messages_get``, ``send_email_message``
-in each auth mode ``header``, ``query`` and ``basic`` (4 calls x 3 modes); SendClean and PowerEmail
-``send_mail``, ``send_template``, ``get_message_info``, ``send_template_http_get`` (4 calls each). Each
-is made with the sync client and with the async client: 2 x (4 + 12 + 4 + 4) = 48 tests.
+SMTP.com ``send_message``, ``send_mime``, ``list_messages``, ``send_email_message`` in each auth mode
+``bearer`` (the default: no ``auth=`` given; the spec's ``bearerAuth`` scheme), ``header``, ``query``
+and ``basic`` (4 calls x 4 modes); SendClean and PowerEmail ``send_mail``, ``send_template``,
+``get_message_info``, ``send_template_http_get`` (4 calls each). Each is made with the sync client
+and with the async client: 2 x (4 + 16 + 4 + 4) = 56 tests. A send returns a ``SentMessage`` whose
+``.id`` is a non-empty ``str`` and whose ``.response`` is the spec's success model. The generated
+functions called with ``client.client`` (Paubox and SMTP.com, whose credentials travel in headers)
+carry the credentials too.
 
 The overlay clients build their httpx client themselves, so Prism is reached through ``transport=``:
 ``PrismTransport`` checks and strips the server path (Prism serves the spec paths without it), adds
@@ -21,6 +25,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import importlib
+import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -44,7 +49,7 @@ API_KEY = "contract-test-key"
 OWNER_ID = "owner_id"
 TOKEN = "platform-test-token"
 SMTP_USER = "smtp12345"
-AUTH_MODES = ("header", "query", "basic")
+AUTH_MODES = ("bearer", "header", "query", "basic")  # "bearer": the default, no ``auth=`` given
 PLATFORM = ("poweremail", "sendclean")
 
 Arguments = tuple[tuple[Any, ...], dict[str, Any]]
@@ -52,7 +57,10 @@ Arguments = tuple[tuple[Any, ...], dict[str, Any]]
 
 @dataclass(frozen=True)
 class OverlayCall:
-    """One overlay method: which operation it uses, how to call it, what it returns."""
+    """One overlay method: which operation it uses, how to call it, what it returns.
+
+    ``model`` is the class name of the result, or of ``result.response`` when ``sends`` (the call
+    returns a ``SentMessage`` then)."""
 
     vendor: str
     method: str
@@ -61,6 +69,7 @@ class OverlayCall:
     arguments: Callable[[Any], Arguments]  # given the vendor's package
     requests: int = 1
     check: Callable[[Any], None] = field(default=lambda result: None)
+    sends: bool = False
 
 
 # --------------------------------------------------------------------------- call arguments (the spec's examples)
@@ -143,8 +152,14 @@ def platform_http_get(pkg: Any) -> Arguments:
     }
 
 
+def check_paubox_id(sent: Any) -> None:
+    assert sent.id == sent.response.source_tracking_id
+
+
 CALLS: list[OverlayCall] = [
-    OverlayCall("paubox", "send_message", "send_message", "SingleSendResponse", paubox_send),
+    OverlayCall(
+        "paubox", "send_message", "send_message", "SingleSendResponse", paubox_send, check=check_paubox_id, sends=True
+    ),
     OverlayCall(
         "paubox",
         "send_bulk_messages",
@@ -168,15 +183,19 @@ CALLS: list[OverlayCall] = [
         requests=2,
         check=check_send_bulk,
     ),
-    OverlayCall("smtpcom", "v4_messages_post", "v4_messages_post", "SendMessageResponse", smtp_send),
-    OverlayCall("smtpcom", "v4_messages_mime_post", "v4_messages_mime_post", "SendMessageResponse", smtp_mime),
-    OverlayCall("smtpcom", "v4_messages_get", "v4_messages_get", "MessagesListResponse", smtp_list),
-    OverlayCall("smtpcom", "send_email_message", "v4_messages_mime_post", "SendMessageResponse", smtp_email_message),
+    OverlayCall("smtpcom", "send_message", "v4_messages_post", "SendMessageResponse", smtp_send, sends=True),
+    OverlayCall("smtpcom", "send_mime", "v4_messages_mime_post", "SendMessageResponse", smtp_mime, sends=True),
+    OverlayCall("smtpcom", "list_messages", "v4_messages_get", "MessagesListResponse", smtp_list),
+    OverlayCall(
+        "smtpcom", "send_email_message", "v4_messages_mime_post", "SendMessageResponse", smtp_email_message, sends=True
+    ),
 ]
 for _vendor in PLATFORM:
     CALLS += [
-        OverlayCall(_vendor, "send_mail", "send_mail", "SendResult", platform_send_mail(_vendor)),
-        OverlayCall(_vendor, "send_template", "send_template", "SendResult", platform_send_template(_vendor)),
+        OverlayCall(_vendor, "send_mail", "send_mail", "SendResult", platform_send_mail(_vendor), sends=True),
+        OverlayCall(
+            _vendor, "send_template", "send_template", "SendResult", platform_send_template(_vendor), sends=True
+        ),
         OverlayCall(_vendor, "get_message_info", "get_message_info", "MessageInfoResult", platform_message_info),
         OverlayCall(_vendor, "send_template_http_get", "send_template_http_get", "SendResult", platform_http_get),
     ]
@@ -213,7 +232,9 @@ def overlay_client(
         return cls(API_KEY, api_username=API_USERNAME, base_url=prism + "/v1/{api_username}", **options)
     if vendor == "smtpcom":
         cls = pkg.AsyncSMTPcom if asynchronous else pkg.SMTPcom
-        return cls(API_KEY, auth=auth, base_url=prism, **options)
+        if auth != "bearer":  # bearer is the default: leave it to the client
+            options["auth"] = auth
+        return cls(API_KEY, base_url=prism, **options)
     brand = {"sendclean": "SendClean", "poweremail": "PowerEmail"}[vendor]
     cls = getattr(pkg, f"Async{brand}" if asynchronous else brand)
     # SendClean/PowerEmail take the full ".../v1.0" base; the transport strips /v1.0.
@@ -249,6 +270,7 @@ def check_auth(vendor: str, auth: str | None, transport: PrismTransport | AsyncP
             in_query = f"api_key={API_KEY}" in exchange.url
             basic = "Basic " + base64.b64encode(f"api:{API_KEY}".encode()).decode()
             expected = {
+                "bearer": (headers.get("x-smtpcom-api") is None, False, f"Bearer {API_KEY}"),
                 "header": (headers.get("x-smtpcom-api") == API_KEY, False, None),
                 "query": (headers.get("x-smtpcom-api") is None, True, None),
                 "basic": (headers.get("x-smtpcom-api") is None, False, basic),
@@ -264,7 +286,14 @@ def check_auth(vendor: str, auth: str | None, transport: PrismTransport | AsyncP
 def check_result(call: OverlayCall, auth: str | None, result: Any, transport: Any) -> None:
     op = operation(call.vendor, call.operation_id)
     transport.assert_clean(expected_requests=call.requests, status=op.success_code)
-    assert type(result).__name__ == call.model, f"{call.method} returned {type(result).__name__}"
+    pkg = importlib.import_module(f"{call.vendor}_client")
+    if call.sends:
+        assert isinstance(result, pkg.SentMessage), f"{call.method} returned {type(result).__name__}"
+        assert isinstance(result.id, str) and result.id, result
+        parsed = result.response
+    else:
+        parsed = result
+    assert type(parsed).__name__ == call.model, f"{call.method} returned {type(parsed).__name__}"
     call.check(result)
     check_auth(call.vendor, auth, transport)
 
@@ -296,18 +325,63 @@ async def test_overlay_async_call_is_accepted(
     check_result(call, auth, result, transport)
 
 
+CLASSES = {
+    "paubox": "AsyncPaubox",
+    "smtpcom": "AsyncSMTPcom",
+    "sendclean": "AsyncSendClean",
+    "poweremail": "AsyncPowerEmail",
+}
+
+
 def test_every_overlay_call_is_covered() -> None:
-    """The calls named in the issue, per vendor; a new overlay method must be added here too."""
+    """Every public call of every client is in ``CALLS``: a new overlay method must be added there."""
     covered: dict[str, set[str]] = {}
     for call in CALLS:
         covered.setdefault(call.vendor, set()).add(call.method)
+    public: dict[str, set[str]] = {}
+    for vendor, name in CLASSES.items():
+        cls = getattr(importlib.import_module(f"{vendor}_client"), name)
+        public[vendor] = {
+            n for n, v in inspect.getmembers(cls, inspect.iscoroutinefunction) if not n.startswith("_")
+        } - {"aclose"}
+    assert covered == public
     platform = {"send_mail", "send_template", "get_message_info", "send_template_http_get"}
-    assert covered == {
+    assert public == {
         "paubox": {"send_message", "send_bulk_messages", "get_message_receipt", "send_bulk"},
-        "smtpcom": {"v4_messages_post", "v4_messages_mime_post", "v4_messages_get", "send_email_message"},
+        "smtpcom": {"send_message", "send_mime", "list_messages", "send_email_message"},
         "poweremail": platform,
         "sendclean": platform,
     }
+
+
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
+@pytest.mark.parametrize("vendor", ["paubox", "smtpcom"])
+async def test_generated_function_with_the_client_property_carries_the_credentials(
+    vendor: str, asynchronous: bool, prism_url: Callable[[str], str]
+) -> None:
+    """``client.client`` is the generated client on the same pool: a generated function called with it
+    sends the credentials (SMTP.com's default, Bearer) and Prism accepts the request."""
+    calls: dict[str, tuple[str, dict[str, Any]]] = {
+        "paubox": ("get_message_receipt", {"source_tracking_id": "6e1cf9a4-7bde-4834-8200-ed424b50c8a7"}),
+        "smtpcom": ("v4_messages_get", {"channel": "my_channel", "start": "1628850169", "limit": 10, "offset": 0}),
+    }
+    op_id, kwargs = calls[vendor]
+    function = importlib.import_module(f"{vendor}_client.api.messages.{op_id}")
+    op = operation(vendor, op_id)
+    transport = (AsyncPrismTransport if asynchronous else PrismTransport)(
+        SERVER_PREFIX[vendor], prefer(op.success_code, op.success_example())
+    )
+    client = overlay_client(vendor, prism_url(vendor), transport, asynchronous=asynchronous, auth="bearer")
+    if asynchronous:
+        async with client:
+            response = await function.asyncio_detailed(client=client.client, **kwargs)
+    else:
+        with client:
+            response = function.sync_detailed(client=client.client, **kwargs)
+    transport.assert_clean(expected_requests=1, status=op.success_code)
+    assert response.status_code == op.success_code
+    check_auth(vendor, "bearer", transport)
+    assert transport.exchanges[0].request_headers["user-agent"].startswith(f"{vendor}-client/")
 
 
 def test_prism_reports_smtpcom_request_without_credentials(prism_smtpcom: str) -> None:

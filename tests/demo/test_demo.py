@@ -15,6 +15,7 @@ def test_demo_sends_through_every_client_and_exits_zero() -> None:
     out = run.stdout
     for line in (
         "status: processing -> delivered",  # Paubox receipt read back through the client
+        "(key-only gateway /v1/email)",  # Paubox with the API key alone
         "send_message + list_messages",  # SMTP.com
         "send_template_http_get (legacy GET)",  # SendClean's legacy call
         "attachments=['results.txt']",  # the MIME the sandbox kept

@@ -2,7 +2,7 @@
 
 Every test that takes `flavour` runs twice: with the sync client (`Paubox`, `SMTPcom`, ...) and
 with the async one (`AsyncPaubox`, ...). The tests are `async def` and await each call through
-`e2e_support.resolve`, so one test body drives both; a sync call simply blocks the test's event
+`support.clients.resolve`, so one test body drives both; a sync call simply blocks the test's event
 loop while the sandbox answers from its own thread.
 """
 

@@ -1,26 +1,20 @@
-"""Helpers for the end-to-end tests: client factories, awaiting sync-or-async results, MIME reading."""
+"""Helpers for the end-to-end tests: client factories and reading what the sandbox kept.
+
+Awaiting a sync-or-async result is ``support.clients.resolve``; the clients themselves come from
+``support.clients.make_client`` with the sandbox's base URL.
+"""
 
 from __future__ import annotations
 
-import importlib
-import inspect
 from email.message import EmailMessage
-from typing import Any, TypeVar
+from typing import Any
 
-from sandbox import config as sb
+from support.clients import make_client, resolve
+
 from sandbox.store import RequestRecord, StoredMessage
 from sandbox.testing import SandboxHandle
 
-T = TypeVar("T")
-
 BRANDS = ("sendclean", "poweremail")
-#: The class name of each brand's client.
-BRAND_CLASS = {"sendclean": "SendClean", "poweremail": "PowerEmail"}
-
-
-async def resolve(value: T | Any) -> Any:
-    """The result of a sync call as is, or the awaited result of an async one."""
-    return await value if inspect.isawaitable(value) else value
 
 
 class Clients:
@@ -31,36 +25,21 @@ class Clients:
         self.is_async = is_async
         self._opened: list[Any] = []
 
-    def _keep(self, client: T) -> T:
+    def make(self, vendor: str, **options: Any) -> Any:
+        """A client of ``vendor`` with the sandbox's credentials and base URL; ``options`` override them."""
+        options.setdefault("base_url", self.sandbox.base_url(vendor))
+        client = make_client(vendor, async_=self.is_async, **options)
         self._opened.append(client)
         return client
 
-    def paubox(self, **kwargs: Any) -> Any:
-        import paubox_client
+    def paubox(self, **options: Any) -> Any:
+        return self.make("paubox", **options)
 
-        cls = paubox_client.AsyncPaubox if self.is_async else paubox_client.Paubox
-        kwargs.setdefault("api_key", sb.PAUBOX_API_KEY)
-        kwargs.setdefault("api_username", sb.PAUBOX_USERNAME)
-        kwargs.setdefault("base_url", self.sandbox.base_url("paubox"))
-        return self._keep(cls(**kwargs))
+    def smtpcom(self, **options: Any) -> Any:
+        return self.make("smtpcom", **options)
 
-    def smtpcom(self, **kwargs: Any) -> Any:
-        import smtpcom_client
-
-        cls = smtpcom_client.AsyncSMTPcom if self.is_async else smtpcom_client.SMTPcom
-        kwargs.setdefault("api_key", sb.SMTPCOM_API_KEY)
-        return self._keep(cls(base_url=self.sandbox.base_url("smtpcom"), **kwargs))
-
-    def brand(self, brand: str, **kwargs: Any) -> Any:
-        package = importlib.import_module(f"{brand}_client")
-        name = BRAND_CLASS[brand]
-        cls = getattr(package, f"Async{name}" if self.is_async else name)
-        account = self.sandbox.config.brand(brand)
-        kwargs.setdefault("owner_id", account.owner_id)
-        kwargs.setdefault("token", account.token)
-        kwargs.setdefault("smtp_user_name", account.smtp_user_names[0])
-        kwargs.setdefault("base_url", self.sandbox.base_url(brand))
-        return self._keep(cls(**kwargs))
+    def brand(self, brand: str, **options: Any) -> Any:
+        return self.make(brand, **options)
 
     async def aclose(self) -> None:
         for client in self._opened:

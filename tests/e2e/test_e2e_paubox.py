@@ -2,7 +2,8 @@
 
 send_message -> the MIME the sandbox stored (recipients, cc, bcc, headers, attachment bytes) ->
 get_message_receipt (`processing`, then `delivered`, per recipient); send_bulk_messages and
-send_bulk (chunked, ids in input order), each id resolved through its receipt.
+send_bulk (chunked, concurrent chunks, ids in input order), each id resolved through its receipt;
+with_raw_response (status and headers of a real answer).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import json
 from typing import Any
 
 import pytest
-from e2e_support import Clients, attachments, body_text, envelope, only_message, resolve, vendor_requests
+from e2e_support import Clients, attachments, body_text, envelope, only_message, vendor_requests
 from paubox_client import (
     Attachment,
     AuthenticationError,
@@ -26,9 +27,12 @@ from paubox_client import (
     MessageReceiptErrorResponse,
     MessageReceiptResponse,
     NotFoundError,
+    RawResponse,
+    SentMessage,
     SingleSendResponse,
 )
 from paubox_client.models import EchoedCustomHeaders
+from support.clients import resolve
 
 from sandbox import config as sb
 from sandbox.testing import SandboxHandle
@@ -81,12 +85,14 @@ async def test_send_message_stores_the_exact_mime(sandbox: SandboxHandle, client
     client = clients.paubox()
     sent = await resolve(client.send_message(lab_results_message(), override_open_tracking=True))
 
-    assert isinstance(sent, SingleSendResponse)
+    assert isinstance(sent, SentMessage)
     stored = only_message(sandbox, "paubox")
-    assert sent.source_tracking_id == stored.id
-    assert sent.data == "Service OK"
-    assert isinstance(sent.custom_headers, EchoedCustomHeaders)
-    assert sent.custom_headers["X-Campaign-Id"] == "results-2026"  # echoed back
+    assert sent.id == stored.id
+    assert isinstance(sent.response, SingleSendResponse)
+    assert sent.response.source_tracking_id == sent.id
+    assert sent.response.data == "Service OK"
+    assert isinstance(sent.response.custom_headers, EchoedCustomHeaders)
+    assert sent.response.custom_headers["X-Campaign-Id"] == "results-2026"  # echoed back
 
     # What went over the wire: the path, the auth header, the wire keys.
     (request,) = vendor_requests(sandbox, "paubox", "POST", "/messages")
@@ -124,7 +130,7 @@ async def test_send_then_receipt_goes_processing_then_delivered(sandbox: Sandbox
     assert sandbox.config.paubox_processing_reads == 1  # the default: one `processing` read
     client = clients.paubox()
     sent = await resolve(client.send_message(lab_results_message()))
-    tracking_id = sent.source_tracking_id
+    tracking_id = sent.id
     everyone = ["jane@example.com", "bob@example.com", "records@example.org", "audit@example.net"]
 
     first = await read_receipt(client, tracking_id)
@@ -149,13 +155,13 @@ async def test_receipt_follows_the_configured_processing_reads_and_bounces(
     client = clients.paubox()
     sent = await resolve(client.send_message(clinic_message(["bounce-me@example.com"])))
 
-    seen = [statuses(await read_receipt(client, sent.source_tracking_id)) for _ in range(3)]
+    seen = [statuses(await read_receipt(client, sent.id)) for _ in range(3)]
     assert seen == [
         {"bounce-me@example.com": "processing"},
         {"bounce-me@example.com": "processing"},
         {"bounce-me@example.com": "hard bounced"},
     ]
-    last = await read_receipt(client, sent.source_tracking_id)
+    last = await read_receipt(client, sent.id)
     # A single-recipient receipt carries the open/click counters too.
     assert last.data.message.total_opens == 0
     assert last.data.message.message_deliveries[0].status.opened_status is None
@@ -216,20 +222,16 @@ async def test_send_bulk_chunks_keep_input_order_and_every_id_resolves(
     # Each chunk request takes at least 100 ms on the server, so concurrent chunks visibly overlap.
     sandbox.set_fault("latency", vendor="paubox", path="/bulk_messages", times=None, latency_ms=100)
 
-    if clients.is_async:
-        result = await client.send_bulk(batch, chunk_size=50, concurrency=3)
-    else:
-        result = client.send_bulk(batch, chunk_size=50)
+    result = await resolve(client.send_bulk(batch, chunk_size=50, concurrency=3))
 
     assert isinstance(result, BulkSendResult)
     assert result.ok and result.failures == []
     assert result.accepted == list(range(120))
     chunks = vendor_requests(sandbox, "paubox", "POST", "/bulk_messages")
     assert sorted(len(r.json()["data"]["messages"]) for r in chunks) == [20, 50, 50]
-    # Async with concurrency=3: all three chunks were in flight at once; sync: one after the other.
+    # concurrency=3: all three chunks were in flight at once (the sync client runs them in threads).
     windows = [(r.received_at, r.received_at + (r.duration_ms or 0) / 1000) for r in chunks]
-    all_overlap = max(start for start, _ in windows) < min(end for _, end in windows)
-    assert all_overlap is clients.is_async, windows
+    assert max(start for start, _ in windows) < min(end for _, end in windows), windows
     # tracking_ids[i] is the id of input message i, whatever order the chunks completed in.
     stored = {m.id: m for m in sandbox.messages("paubox")}
     assert len(stored) == 120
@@ -263,3 +265,22 @@ async def test_send_bulk_request_body_is_the_paubox_wire_format(sandbox: Sandbox
     assert with_file["attachments"] == [
         {"fileName": "results.pdf", "contentType": "application/pdf", "content": base64.b64encode(PDF).decode()}
     ]
+
+
+async def test_with_raw_response_gives_the_status_headers_and_the_parsed_receipt(
+    sandbox: SandboxHandle, clients: Clients
+) -> None:
+    client = clients.paubox()
+    sent = await resolve(client.send_message(clinic_message(["jane@example.com"])))
+
+    raw = await resolve(client.with_raw_response.get_message_receipt(sent.id))
+
+    assert isinstance(raw, RawResponse)
+    assert raw.status_code == 200
+    assert raw.headers["content-type"].startswith("application/json")
+    assert raw.http_response.request.url.params["sourceTrackingId"] == sent.id
+    receipt = raw.parse()
+    assert isinstance(receipt, MessageReceiptResponse)
+    assert receipt.source_tracking_id == sent.id
+    assert statuses(receipt) == {"jane@example.com": "processing"}
+    assert len(vendor_requests(sandbox, "paubox", "GET", "/message_receipt")) == 1  # one call, one request

@@ -2,8 +2,10 @@
 
 send_mail (to/cc/bcc, Reply-To, X-Unique-Id, attachment, inline image), send_template and the
 legacy GET send_template_http_get (dynamic values substituted into the sandbox's template), and
-get_message_info (what was sent under an X-Unique-Id, 100 rows per skip_page). Errors come back
-with HTTP 200: a wrong token is an AuthenticationError all the same.
+get_message_info (what was sent under an X-Unique-Id, 100 rows per skip_page). A send returns a
+`SentMessage` whose `.id` is the X-Unique-Id: the caller's, or one the client added, which
+get_message_info finds. Errors come back with HTTP 200: a wrong token is an AuthenticationError
+all the same. with_raw_response gives the status and headers of a real answer.
 """
 
 from __future__ import annotations
@@ -12,13 +14,15 @@ import base64
 import email.utils
 import importlib
 import logging
+import re
 from types import ModuleType
 from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
-from e2e_support import BRANDS, Clients, attachments, body_text, envelope, inline_parts, only_message, resolve
+from e2e_support import BRANDS, Clients, attachments, body_text, envelope, inline_parts, only_message
 from e2e_support import vendor_requests as requests_of
+from support.clients import platform_message, resolve
 
 from sandbox.config import DEFAULT_TEMPLATES, RESET_TEMPLATE_ID, WELCOME_TEMPLATE_ID
 from sandbox.testing import SandboxHandle
@@ -62,18 +66,25 @@ def order_message(brand: str, *, unique_id: str = "order-42") -> Any:
     )
 
 
-def check_sent(result: Any, brand: str, operation: str) -> None:
+def check_result(result: Any, brand: str, operation: str) -> None:
     assert isinstance(result, models(brand).SendResult)
     assert (result.status, result.message) == ("success", QUEUED[(brand, operation)])
+
+
+def check_sent(sent: Any, brand: str, operation: str, unique_id: str) -> None:
+    """A send's result: the X-Unique-Id as `.id`, the platform's answer as `.response`."""
+    assert isinstance(sent, models(brand).SentMessage)
+    assert sent.id == unique_id
+    check_result(sent.response, brand, operation)
 
 
 async def test_send_mail_stores_recipients_headers_attachment_and_inline_image(
     sandbox: SandboxHandle, clients: Clients, brand: str
 ) -> None:
     client = clients.brand(brand)
-    result = await resolve(client.send_mail(order_message(brand)))
+    sent = await resolve(client.send_mail(order_message(brand)))
 
-    check_sent(result, brand, "sendMail")
+    check_sent(sent, brand, "sendMail", "order-42")
     account = sandbox.config.brand(brand)
     (request,) = requests_of(sandbox, brand, "POST", "/messages/sendMail")
     body = request.json()
@@ -117,9 +128,9 @@ async def test_send_template_substitutes_dynamic_values(sandbox: SandboxHandle, 
         headers=m.MessageHeaders(x_unique_id="welcome-ann"),
         dynamic_value=m.TemplateMessageDynamicValue.from_dict({"NAME": "Ann", "Email": "ann@example.com"}),
     )
-    result = await resolve(client.send_template(message))
+    sent = await resolve(client.send_template(message))
 
-    check_sent(result, brand, "sendTemplate")
+    check_sent(sent, brand, "sendTemplate", "welcome-ann")
     (request,) = requests_of(sandbox, brand, "POST", "/messages/sendTemplate")
     assert request.json()["message"]["dynamic_value"] == {"NAME": "Ann", "Email": "ann@example.com"}
     stored = only_message(sandbox, brand)
@@ -156,7 +167,7 @@ async def test_send_template_http_get_is_a_get_with_dynamic_values_and_no_token_
             )
         )
 
-    check_sent(result, brand, "sendTemplateHTTPGet")
+    check_result(result, brand, "sendTemplateHTTPGet")
     (request,) = requests_of(sandbox, brand, "GET", "/messages/sendTemplateHTTPGet")
     assert request.body == b""
     query = parse_qs(request.query, keep_blank_values=True)
@@ -244,6 +255,52 @@ async def test_get_message_info_pages_100_rows_per_skip_page(
     other = await resolve(client.get_message_info("something-else"))
     assert sorted(i.email for i in other.message_data) == ["ann@example.com", "audit@example.com", "ben@example.com"]
     assert {i.attch_size for i in other.message_data} == {len(RECEIPT) + len(PNG)}
+
+
+async def test_send_mail_without_x_unique_id_gets_one_that_finds_the_message(
+    sandbox: SandboxHandle, clients: Clients, brand: str
+) -> None:
+    m = models(brand)
+    client = clients.brand(brand)
+    message = platform_message(brand, headers=m.MessageHeaders(reply_to="help@example.com"))
+
+    sent = await resolve(client.send_mail(message))
+
+    assert re.fullmatch(r"[0-9a-f]{32}", sent.id), sent.id  # a uuid4 hex
+    check_result(sent.response, brand, "sendMail")
+    (request,) = requests_of(sandbox, brand, "POST", "/messages/sendMail")
+    assert request.json()["message"]["headers"] == {"Reply-To": "help@example.com", "X-Unique-Id": sent.id}
+    assert not isinstance(message.headers.x_unique_id, str)  # the caller's message is left alone
+    assert only_message(sandbox, brand).mime["X-Unique-Id"] == sent.id
+
+    info = await resolve(client.get_message_info(sent.id))
+    assert [(item.email, item.subject) for item in info.message_data] == [("jane@example.com", "Greetings")]
+    # Each send gets its own id.
+    again = await resolve(client.send_mail(message))
+    assert again.id != sent.id
+
+
+async def test_with_raw_response_gives_the_status_headers_and_the_message_info(
+    sandbox: SandboxHandle, clients: Clients, brand: str
+) -> None:
+    m = models(brand)
+    client = clients.brand(brand)
+    await resolve(client.send_mail(order_message(brand)))
+
+    raw = await resolve(client.with_raw_response.get_message_info("order-42"))
+
+    assert isinstance(raw, m.RawResponse)
+    assert raw.status_code == 200
+    assert raw.headers["content-type"].startswith("application/json")
+    assert raw.http_response.json()["status"] == "success"
+    info = raw.parse()
+    assert isinstance(info, m.MessageInfoResult)
+    assert sorted(item.email for item in info.message_data) == [
+        "ann@example.com",
+        "audit@example.com",
+        "ben@example.com",
+    ]
+    assert len(requests_of(sandbox, brand, "POST", "/messages/getMessageInfo")) == 1
 
 
 @pytest.mark.parametrize("operation", ["send_mail", "send_template", "send_template_http_get", "get_message_info"])

@@ -1,8 +1,8 @@
 """SMTP.com end to end: `SMTPcom` / `AsyncSMTPcom` against the sandbox, every operation, sync and async.
 
-v4_messages_post in each auth mode, v4_messages_mime_post and send_email_message (Bcc kept out
-of the stored MIME but delivered), then v4_messages_get: what was sent, filtered by channel, time
-window, event and msg_id, paged by limit/offset.
+send_message in each auth mode, send_mime and send_email_message (Bcc kept out of the stored MIME
+but delivered), each returning the msg_id as `.id`, then list_messages: what was sent, filtered by
+channel, time window, event and msg_id, paged by limit/offset; with_raw_response (status, headers).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
-from e2e_support import Clients, attachments, body_text, envelope, only_message, resolve, vendor_requests
+from e2e_support import Clients, attachments, body_text, envelope, only_message, vendor_requests
 from smtpcom_client import (
     AuthenticationError,
     CustomHeaders,
@@ -30,12 +30,15 @@ from smtpcom_client import (
     MessagesListResponse,
     NotFoundError,
     Originator,
+    RawResponse,
     Recipients,
     SendMessageRequest,
     SendMessageResponse,
     SendMimeMessageRequest,
+    SentMessage,
     message_id,
 )
+from support.clients import resolve
 
 from sandbox import config as sb
 from sandbox.testing import SandboxHandle
@@ -108,7 +111,7 @@ def receipt_email() -> EmailMessage:
 async def list_items(client: Any, channel: str = sb.SMTPCOM_CHANNEL, **kwargs: Any) -> list[Any]:
     kwargs.setdefault("start", int(time.time()) - 3600)
     kwargs.setdefault("limit", 1000)
-    page = await resolve(client.v4_messages_get(channel, **kwargs))
+    page = await resolve(client.list_messages(channel, **kwargs))
     assert isinstance(page, MessagesListResponse)
     assert page.status == "success"
     return list(page.data.items or [])
@@ -123,14 +126,15 @@ def rows(items: list[Any]) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("auth", ["bearer", "header", "query", "basic"])
-async def test_v4_messages_post_in_each_auth_mode(sandbox: SandboxHandle, clients: Clients, auth: str) -> None:
+async def test_send_message_in_each_auth_mode(sandbox: SandboxHandle, clients: Clients, auth: str) -> None:
     client = clients.smtpcom(auth=auth)
-    sent = await resolve(client.v4_messages_post(order_request()))
+    sent = await resolve(client.send_message(order_request()))
 
-    assert isinstance(sent, SendMessageResponse)
-    assert sent.status == "success"
+    assert isinstance(sent, SentMessage)
+    assert isinstance(sent.response, SendMessageResponse)
+    assert sent.response.status == "success"
     stored = only_message(sandbox, "smtpcom")
-    assert message_id(sent) == stored.id
+    assert sent.id == stored.id == message_id(sent.response)
 
     (request,) = vendor_requests(sandbox, "smtpcom", "POST", "/v4/messages")
     key = sb.SMTPCOM_API_KEY
@@ -175,7 +179,7 @@ async def test_v4_messages_post_in_each_auth_mode(sandbox: SandboxHandle, client
     assert items[0].msg_data.subject == "Your order"
 
 
-async def test_v4_messages_mime_post_stores_the_document_as_submitted(sandbox: SandboxHandle, clients: Clients) -> None:
+async def test_send_mime_stores_the_document_as_submitted(sandbox: SandboxHandle, clients: Clients) -> None:
     client = clients.smtpcom()
     mime_text = (
         "From: Shop <noreply@shop.example.com>\r\n"
@@ -188,7 +192,7 @@ async def test_v4_messages_mime_post_stores_the_document_as_submitted(sandbox: S
         "Hi Jane\r\n"
     )
     sent = await resolve(
-        client.v4_messages_mime_post(
+        client.send_mime(
             SendMimeMessageRequest(
                 mime=mime_text,
                 channel="transactional",
@@ -199,7 +203,7 @@ async def test_v4_messages_mime_post_stores_the_document_as_submitted(sandbox: S
     )
 
     stored = only_message(sandbox, "smtpcom")
-    assert message_id(sent) == stored.id
+    assert sent.id == stored.id
     assert stored.raw == mime_text.encode()  # byte for byte
     assert stored.meta["channel"] == "transactional" and stored.meta["operation"] == "mime"
     assert (await list_items(client, "transactional"))[0].msg_data.subject == "Prepared MIME"
@@ -227,7 +231,7 @@ async def test_send_email_message_keeps_bcc_out_of_the_mime_but_delivers_it(
     }
 
     stored = only_message(sandbox, "smtpcom")
-    assert message_id(sent) == stored.id
+    assert sent.id == stored.id
     assert b"\r\n" in stored.raw and b"audit@example.net" not in stored.raw
     mime = stored.mime
     assert "Bcc" not in mime
@@ -247,19 +251,19 @@ async def test_send_email_message_keeps_bcc_out_of_the_mime_but_delivers_it(
 # ---------------------------------------------------------------------------------- listing
 
 
-async def test_v4_messages_get_filters_by_channel_window_event_and_msg_id(
+async def test_list_messages_filters_by_channel_window_event_and_msg_id(
     sandbox: SandboxHandle, clients: Clients
 ) -> None:
     client = clients.smtpcom()
-    old = await resolve(client.v4_messages_post(simple_request("sandbox", "old@example.com", "Old")))
+    old = await resolve(client.send_message(simple_request("sandbox", "old@example.com", "Old")))
     # Backdate the first message by two hours (the sandbox's store is in-process), so that a time
     # window can split the messages without the test having to sleep.
     (old_stored,) = sandbox.messages("smtpcom")
     old_stored.created_at -= 7200
-    ok = await resolve(client.v4_messages_post(simple_request("sandbox", "ok@example.com", "Fine")))
-    bounced = await resolve(client.v4_messages_post(simple_request("sandbox", "bounce-x@example.com", "Bounce")))
-    other = await resolve(client.v4_messages_post(simple_request("marketing", "promo@example.com", "Promo")))
-    ids = {name: message_id(r) for name, r in [("old", old), ("ok", ok), ("bounced", bounced), ("other", other)]}
+    ok = await resolve(client.send_message(simple_request("sandbox", "ok@example.com", "Fine")))
+    bounced = await resolve(client.send_message(simple_request("sandbox", "bounce-x@example.com", "Bounce")))
+    other = await resolve(client.send_message(simple_request("marketing", "promo@example.com", "Promo")))
+    ids = {name: r.id for name, r in [("old", old), ("ok", ok), ("bounced", bounced), ("other", other)]}
 
     now = datetime.now(UTC)
     since_3h = now - timedelta(hours=3)
@@ -302,10 +306,10 @@ async def test_v4_messages_get_filters_by_channel_window_event_and_msg_id(
     }
 
 
-async def test_v4_messages_get_pages_by_limit_and_offset(sandbox: SandboxHandle, clients: Clients) -> None:
+async def test_list_messages_pages_by_limit_and_offset(sandbox: SandboxHandle, clients: Clients) -> None:
     client = clients.smtpcom()
     sent = [
-        message_id(await resolve(client.v4_messages_post(simple_request("sandbox", f"r{i}@example.com", f"S{i}"))))
+        (await resolve(client.send_message(simple_request("sandbox", f"r{i}@example.com", f"S{i}")))).id
         for i in range(5)
     ]
 
@@ -317,14 +321,14 @@ async def test_v4_messages_get_pages_by_limit_and_offset(sandbox: SandboxHandle,
 async def test_unknown_channel_is_not_found(sandbox: SandboxHandle, clients: Clients) -> None:
     client = clients.smtpcom()
     with pytest.raises(NotFoundError) as caught:
-        await resolve(client.v4_messages_get("no-such-channel", start=int(time.time()), limit=10))
+        await resolve(client.list_messages("no-such-channel", start=int(time.time()), limit=10))
     assert caught.value.status_code == 404
     assert isinstance(caught.value.error, ErrorEnvelope)
     assert isinstance(caught.value.error.data, ErrorData)
     assert caught.value.error.data.error == "sender not found"
 
     with pytest.raises(NotFoundError):
-        await resolve(client.v4_messages_post(order_request("no-such-channel")))
+        await resolve(client.send_message(order_request("no-such-channel")))
     with pytest.raises(NotFoundError):
         await resolve(client.send_email_message(receipt_email(), channel="no-such-channel"))
     assert sandbox.messages("smtpcom") == []
@@ -333,8 +337,24 @@ async def test_unknown_channel_is_not_found(sandbox: SandboxHandle, clients: Cli
 async def test_wrong_key_is_an_authentication_error(sandbox: SandboxHandle, clients: Clients) -> None:
     client = clients.smtpcom(api_key="not-the-sandbox-key", auth="query")
     with pytest.raises(AuthenticationError) as caught:
-        await resolve(client.v4_messages_post(order_request()))
+        await resolve(client.send_message(order_request()))
     assert caught.value.status_code == 401
     assert caught.value.error.data.api_key == "invalid"
     assert "not-the-sandbox-key" not in str(caught.value)
     assert sandbox.messages("smtpcom") == []
+
+
+async def test_with_raw_response_gives_the_status_headers_and_the_sent_message(
+    sandbox: SandboxHandle, clients: Clients
+) -> None:
+    client = clients.smtpcom()
+    raw = await resolve(client.with_raw_response.send_message(order_request()))
+
+    assert isinstance(raw, RawResponse)
+    assert raw.status_code == 200
+    assert raw.headers["content-type"].startswith("application/json")
+    assert raw.http_response.request.headers["authorization"] == f"Bearer {sb.SMTPCOM_API_KEY}"
+    sent = raw.parse()
+    assert isinstance(sent, SentMessage)
+    assert sent.id == only_message(sandbox, "smtpcom").id
+    assert raw.http_response.json()["data"] == sent.response.data.to_dict()

@@ -10,7 +10,8 @@ import base64
 from typing import Any
 
 import pytest
-from e2e_support import Clients, attachments, only_message, resolve, vendor_requests
+from e2e_support import Clients, attachments, only_message, vendor_requests
+from support.clients import platform_message, resolve
 
 from sandbox import config as sb
 from sandbox.testing import SandboxHandle
@@ -85,9 +86,9 @@ async def test_paubox_key_only_gateway(sandbox: SandboxHandle, clients: Clients)
     )
     sent = await resolve(client.send_message(paubox_message()))
     stored = only_message(sandbox, "paubox")
-    assert (stored.id, stored.meta["username"]) == (sent.source_tracking_id, sb.PAUBOX_OTHER_USERNAME)
-    receipt = await resolve(client.get_message_receipt(sent.source_tracking_id))
-    assert receipt.source_tracking_id == sent.source_tracking_id
+    assert (stored.id, stored.meta["username"]) == (sent.id, sb.PAUBOX_OTHER_USERNAME)
+    receipt = await resolve(client.get_message_receipt(sent.id))
+    assert receipt.source_tracking_id == sent.id
     assert all(r.path.startswith("/paubox/v1/email/") for r in sandbox.requests("paubox"))
 
 
@@ -107,7 +108,7 @@ async def test_paubox_empty_string_receipt_values(sandbox: SandboxHandle, client
     sandbox.configure(paubox_unset_style="empty", paubox_processing_reads=5)
     client = clients.paubox()
     sent = await resolve(client.send_message(paubox_message()))
-    receipt = await resolve(client.get_message_receipt(sent.source_tracking_id))
+    receipt = await resolve(client.get_message_receipt(sent.id))
     status = receipt.data.message.message_deliveries[0].status
     assert (status.delivery_status, status.delivery_time, status.opened_status, status.opened_time) == (
         "processing",
@@ -125,32 +126,20 @@ def brand(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-def brand_message(brand: str) -> Any:
-    import importlib
-
-    models = importlib.import_module(f"{brand}_client.models")
-    return models.Message(
-        html="<p>Hello</p>",
-        subject="Hello",
-        from_email="news@brand.example",
-        to=[models.Recipient(email="jane@example.com")],
-    )
-
-
 async def test_platform_type_named_error_with_string_code(sandbox: SandboxHandle, clients: Clients, brand: str) -> None:
     import importlib
 
     package = importlib.import_module(f"{brand}_client")
     sandbox.configure(platform_error_style="type", platform_error_code_as_string=True)
     with pytest.raises(package.AuthenticationError) as caught:
-        await resolve(clients.brand(brand, token="not-the-token").send_mail(brand_message(brand)))
+        await resolve(clients.brand(brand, token="not-the-token").send_mail(platform_message(brand)))
     assert (caught.value.error.type_, caught.value.error.code) == ("AuthenticationError", "-1")
     assert sandbox.messages(brand) == []
 
 
 async def test_platform_on_another_host_name(sandbox: SandboxHandle, clients: Clients, brand: str) -> None:
     other_host = sandbox.base_url(brand).replace("127.0.0.1", "localhost")
-    await resolve(clients.brand(brand, base_url=other_host).send_mail(brand_message(brand)))
+    await resolve(clients.brand(brand, base_url=other_host).send_mail(platform_message(brand)))
     (request,) = sandbox.requests(brand)
     assert request.headers["host"] == f"localhost:{sandbox.port}"
-    assert only_message(sandbox, brand).mime["Subject"] == "Hello"
+    assert only_message(sandbox, brand).mime["Subject"] == "Greetings"

@@ -200,7 +200,8 @@ def test_smtpcom_bearer_is_a_security_scheme_of_every_operation() -> None:
 
 def test_smtpcom_body_of_attachments_alone() -> None:
     assert errors_for("smtpcom", "SendMessageRequest", LIBRARY_ATTACHMENTS_ONLY) == []
-    for empty in ({}, {"attachments": []}, {"parts": []}):
+    empties: list[dict[str, Any]] = [{}, {"attachments": []}, {"parts": []}]
+    for empty in empties:
         wrong = {**LIBRARY_ATTACHMENTS_ONLY, "body": empty}
         assert any(e.startswith("body") for e in errors_for("smtpcom", "SendMessageRequest", wrong)), empty
 

@@ -1,5 +1,8 @@
 """Each vendor distribution builds, installs alone into a fresh virtual environment, imports, and
-brings in nothing beyond httpx, attrs, python-dateutil and what those three need."""
+brings in nothing beyond httpx, attrs, python-dateutil, sniffio and what those four need.
+
+sniffio is declared because httpcore, without it, rescans ``sys.path`` on every async lock set-up;
+the packages never patch ``sys.modules`` to avoid that."""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 VENDORS = ("paubox", "smtpcom", "poweremail", "sendclean")
-ALLOWED_RUNTIME = {"httpx", "attrs", "python-dateutil"}
+ALLOWED_RUNTIME = {"httpx", "attrs", "python-dateutil", "sniffio"}
 
 # Run inside the fresh venv: every installed distribution, and the closure of the vendor's requirements.
 INSPECT = r"""
@@ -75,7 +78,7 @@ def test_sdist_carries_the_package_readme_and_metadata(wheels: dict[str, Path], 
 
 
 @pytest.mark.parametrize("vendor", VENDORS)
-def test_wheel_declares_only_the_three_runtime_dependencies(wheels: dict[str, Path], vendor: str) -> None:
+def test_wheel_declares_only_the_four_runtime_dependencies(wheels: dict[str, Path], vendor: str) -> None:
     with zipfile.ZipFile(wheels[vendor]) as wheel:
         (meta_name,) = [n for n in wheel.namelist() if n.endswith(".dist-info/METADATA")]
         meta = Parser().parsestr(wheel.read(meta_name).decode())
@@ -84,6 +87,8 @@ def test_wheel_declares_only_the_three_runtime_dependencies(wheels: dict[str, Pa
     assert requires == ALLOWED_RUNTIME
     assert f"{vendor}_client/py.typed" in names
     assert f"{vendor}_client/_runtime/retry.py" in names, "the shared runtime must ship inside the package"
+    # The sync twins are derived at generation time and ship like the async sources.
+    assert {f"{vendor}_client/_runtime/_async/base.py", f"{vendor}_client/_runtime/_sync/base.py"} <= names
 
 
 @pytest.mark.parametrize("vendor", VENDORS)
@@ -98,9 +103,12 @@ def test_wheel_installs_alone_in_a_fresh_venv(wheels: dict[str, Path], vendor: s
     )
     package = f"{vendor}_client"
     # Import the package and its public surface in the fresh interpreter.
-    probe = f"import {package} as p; [getattr(p, n) for n in p.__all__]; print(p.__name__)"
+    probe = f"import {package} as p; [getattr(p, n) for n in p.__all__]; print(p.__name__); print(p.USER_AGENT)"
     imported = subprocess.run([str(python), "-c", probe], check=True, capture_output=True, text=True)
-    assert imported.stdout.strip() == package
+    name, user_agent = imported.stdout.split("\n")[:2]
+    assert name == package
+    version = wheels[vendor].name.split("-")[1]
+    assert user_agent.startswith(f"{vendor}-client/{version} httpx/"), user_agent
     report = subprocess.run(
         [str(python), "-c", INSPECT, f"{vendor}-client"], check=True, capture_output=True, text=True
     )

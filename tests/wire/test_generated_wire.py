@@ -49,6 +49,12 @@ def operations(vendor: str) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
                 yield method, path, op["operationId"], op
 
 
+def _first_example(parameter: dict[str, Any]) -> Any:
+    examples: dict[str, Any] = parameter.get("examples", {})
+    first: dict[str, Any] = next(iter(examples.values()), {})
+    return first.get("value")
+
+
 def success_example(op: dict[str, Any]) -> Any:
     for code in ("200", "201"):
         content = op["responses"].get(code, {}).get("content", {}).get("application/json")
@@ -71,10 +77,7 @@ def cases() -> Iterator[Any]:
                 )
             params = op.get("parameters", [])
             if params and not body:
-                values = {
-                    p["name"]: p.get("example", next(iter(p.get("examples", {}).values()), {}).get("value"))
-                    for p in params
-                }
+                values = {p["name"]: p.get("example", _first_example(p)) for p in params}
                 yield pytest.param(
                     vendor, method, path, operation_id, None, values, id=f"{vendor}-{operation_id}-params"
                 )
@@ -129,7 +132,7 @@ def test_generated_call_sends_the_documented_request(
         auth_kwargs, header, header_value = AUTH[vendor]
         client = client_module.AuthenticatedClient(base_url=url, httpx_args={"transport": transport}, **auth_kwargs)
     else:
-        header = header_value = None
+        header, header_value = None, None
         client = client_module.Client(base_url=url, httpx_args={"transport": transport})
 
     kwargs: dict[str, Any] = {"client": client}

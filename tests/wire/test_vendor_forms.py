@@ -311,7 +311,7 @@ def test_platform_error_named_in_type_raises_the_typed_error(
     client = brand_client(package, Wire(status, body))
     with pytest.raises(getattr(package, error_name)) as caught:
         client.send_mail(brand_message(package))  # type: ignore[attr-defined]
-    error = caught.value.error  # type: ignore[attr-defined]
+    error = caught.value.error
     assert isinstance(error, package.models.ErrorEnvelope)  # type: ignore[attr-defined]
     assert (error.type_, error.code) == (body["type"], body["code"])
     assert str(body["message"]) in str(caught.value)

@@ -14,11 +14,12 @@ import email.errors
 import email.header
 import email.message
 import email.utils
-from typing import Any, cast
+from typing import cast
 
-from ._operations import _RFC822, send_mime_request
+from ._operations import RFC822, send_mime_request
+from ._runtime.calls import Call, SentMessage
 from ._runtime.errors import InvalidRequestError
-from .models import EmailAddress, Originator, Recipients, SendMimeMessageRequest
+from .models import EmailAddress, Originator, Recipients, SendMessageResponse, SendMimeMessageRequest
 from .types import UNSET
 
 
@@ -37,10 +38,10 @@ def _addresses(msg: email.message.Message, header: str) -> list[EmailAddress]:
     for name, address in email.utils.getaddresses(values):
         if not address:
             if name:
-                raise InvalidRequestError(f"msg[{header!r}]", f"could not parse an address from {values!r}")
+                raise InvalidRequestError(f"msg[{header!r}]", "could not parse an address from the header")
             continue  # an empty group such as "undisclosed-recipients:;"
         if "@" not in address:
-            raise InvalidRequestError(f"msg[{header!r}]", f"{address!r} is not an email address")
+            raise InvalidRequestError(f"msg[{header!r}]", "holds a value that is not an email address")
         display = _decoded(name).strip()
         result.append(EmailAddress(address=address, name=display) if display else EmailAddress(address=address))
     return result
@@ -64,12 +65,12 @@ def email_message_request(
     channel: str,
     recipients: Recipients | None,
     originator: Originator | None,
-) -> dict[str, Any]:
+) -> Call[SentMessage[SendMessageResponse]]:
     if not isinstance(msg, email.message.Message):
         raise InvalidRequestError("msg", f"must be an email.message.EmailMessage, got {type(msg).__name__}")
     message = cast(email.message.Message, msg)
     for index, part in enumerate(message.walk()):
-        if part.get_content_type() == _RFC822:
+        if part.get_content_type() == RFC822:
             raise InvalidRequestError(f"msg.parts[{index}]", "message/rfc822 parts are not allowed by SMTP.com")
     envelope_to = recipients if recipients is not None else recipients_from(message)
     envelope_from = originator if originator is not None else originator_from(message)
@@ -79,6 +80,7 @@ def email_message_request(
     try:
         mime = sendable.as_string(policy=policy)
     except (ValueError, TypeError, LookupError, email.errors.MessageError) as exc:
-        raise InvalidRequestError("msg", f"cannot be serialised as MIME: {exc}") from None
+        # The exception's text can quote a header value (a subject, a recipient): name only its kind.
+        raise InvalidRequestError("msg", f"cannot be serialised as MIME ({type(exc).__name__})") from None
     request = SendMimeMessageRequest(mime=mime, channel=channel, recipients=envelope_to, originator=envelope_from)
     return send_mime_request(request, field="", mime_field="msg")

@@ -8,6 +8,7 @@
     ├── InvalidRequestError          bad input, caught before any network I/O (names the field)
     ├── APIConnectionError           no usable response: connect failure, dropped connection
     │   └── APITimeoutError          a connect, read, write or pool timeout
+    ├── EventLoopError               an ``http_client=``'s connections belong to a closed event loop
     ├── ResponseParseError           a response arrived but could not be understood (keeps the raw body)
     └── APIStatusError               the vendor said no: HTTP status, parsed vendor error, headers
         ├── BadRequestError          validation / 400 / 422
@@ -51,7 +52,8 @@ class APIConnectionError(ClientError):
     """The request did not get a usable HTTP response (connect failure, dropped connection).
 
     ``may_have_been_sent`` is False only when the request provably never left this process
-    (the connection was never established), so resending cannot duplicate it.
+    (the connection was never established), so resending cannot duplicate it. ``url`` has no
+    query string: query values can be recipients, subjects or tokens.
     """
 
     def __init__(self, message: str, *, method: str, url: str, may_have_been_sent: bool) -> None:
@@ -65,23 +67,49 @@ class APITimeoutError(APIConnectionError):
     """A connect, read, write or pool timeout expired."""
 
 
+class EventLoopError(ClientError, RuntimeError):
+    """An async client's connections belong to an event loop that has closed.
+
+    A client that built its own connection pool opens new connections on each new event loop by
+    itself; this is raised only for an ``http_client=`` passed in, which the client cannot rebuild.
+    Usually it is raised before anything is sent (``may_have_been_sent`` False); when httpx fails
+    in the middle of the exchange instead, the request may have gone out on the old connection.
+    """
+
+    def __init__(self, message: str, *, may_have_been_sent: bool) -> None:
+        super().__init__(message)
+        self.may_have_been_sent = may_have_been_sent
+
+
 class ResponseParseError(ClientError):
     """A success-range answer that could not be understood.
 
     Covers HTML pages, truncated JSON and bodies the spec does not allow on a 2xx, and statuses a
     client cannot act on (1xx, 3xx, 204 where a body is due). An *error* status outside the IANA
     list is still an error: 499 raises ``BadRequestError``, 520 ``ServerError``, each keeping the
-    raw body. ``body`` keeps the raw bytes; the message shows a redacted preview.
+    raw body.
+
+    ``may_have_been_sent`` is True when the request delivers a message and the vendor answered
+    2xx: the message was most likely accepted, so do not resend it without checking. The message
+    never shows bytes of the body, which may hold patient data; they stay on ``.body``.
     """
 
-    def __init__(self, message: str, *, status_code: int, body: bytes, headers: Mapping[str, str]) -> None:
-        from .redact import redact
-
-        preview = redact(body[:200].decode("utf-8", "replace"))
-        super().__init__(f"{redact(message)} (HTTP {status_code}, body starts {preview!r})")
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        body: bytes,
+        headers: Mapping[str, str],
+        may_have_been_sent: bool = False,
+    ) -> None:
+        if may_have_been_sent:
+            message += f"; HTTP {status_code} means the message was probably accepted: check before resending"
+        super().__init__(f"{message} (HTTP {status_code})")
         self.status_code = status_code
         self.body = body
         self.headers = dict(headers)
+        self.may_have_been_sent = may_have_been_sent
 
 
 class APIStatusError(ClientError):
@@ -120,7 +148,8 @@ class RateLimitError(APIStatusError):
     def retry_after(self) -> float | None:
         from .retry import parse_retry_after
 
-        return parse_retry_after(self.headers.get("retry-after"))
+        value = next((v for k, v in self.headers.items() if k.lower() == "retry-after"), None)
+        return parse_retry_after(value)
 
 
 class ServerError(APIStatusError):

@@ -3,10 +3,10 @@
 # scripts/generator/ and run `make generate`.
 """Lazy package exports: ``import vendor_client`` stays as cheap as ``import httpx``.
 
-A package ``__init__`` lists its public names twice: once under ``if TYPE_CHECKING:`` as real
-imports (so mypy, pyright and IDEs see every name and type), and once in a table handed to
-``lazy_exports``, which loads the defining module on first attribute access. A test checks that
-the two lists and ``__all__`` agree.
+Each layer of a package lists its public names once, in its ``_exports.py``; scripts/generate.py
+writes the package ``__init__`` from those lists: real imports under ``if TYPE_CHECKING:`` (so
+mypy, pyright and IDEs see every name and type), ``__all__``, and the table handed to
+``lazy_exports``, which loads the defining module on first attribute access.
 """
 
 from __future__ import annotations

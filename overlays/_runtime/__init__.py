@@ -1,0 +1,1 @@
+"""The runtime every vendor package shares, copied into each by scripts/generate.py."""

@@ -1,0 +1,1 @@
+"""Helpers shared by the behaviour tests: real loopback servers (servers.py)."""
