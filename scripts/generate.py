@@ -99,14 +99,20 @@ dependencies = [
     "attrs>=22.2.0",
     "python-dateutil>=2.8.0",
     # httpcore imports sniffio on every async lock set-up and, without it, rescans sys.path each
-    # time (a third of an async client's CPU at 50 concurrent sends; README "Performance").
+    # time: about 0.15 ms of CPU per async send (README "Performance").
     "sniffio>=1.1",
 ]
 classifiers = [
     "Programming Language :: Python :: 3",
     "Programming Language :: Python :: 3.11",
+    "Programming Language :: Python :: 3.12",
+    "Programming Language :: Python :: 3.13",
     "Typing :: Typed",
 ]
+
+[project.optional-dependencies]
+# `pip install {dist}[django]`: EMAIL_BACKEND = "{package}.django.EmailBackend"
+django = ["django>=4.2"]
 
 [tool.hatch.build.targets.wheel]
 packages = ["{package}"]

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 from generate import input_files  # noqa: E402
 
-SLOW_SUITES = {"contract": "prism", "packaging": "packaging", "bench": "bench"}
+SLOW_SUITES = {"contract": "prism", "packaging": "packaging", "bench": "bench", "celery": "celery"}
 
 
 def _stale_files() -> list[str]:
@@ -43,7 +43,9 @@ def pytest_configure(config: pytest.Config) -> None:
     if stale:
         shown = ", ".join(stale[:5]) + (f" and {len(stale) - 5} more" if len(stale) > 5 else "")
         pytest.exit(f"generated/ is stale: {shown} changed since the last `make generate`; run `make generate`", 4)
-    config.addinivalue_line("markers", "slow: a slow suite (Prism, packaging, bench smoke); `make test-fast` skips it")
+    config.addinivalue_line(
+        "markers", "slow: a slow suite (Prism, packaging, bench smoke, Celery); `make test-fast` skips it"
+    )
     for marker in SLOW_SUITES.values():
         config.addinivalue_line("markers", f"{marker}: the {marker} suite (also marked slow)")
 

@@ -2,6 +2,12 @@
 
 PUBLIC = {
     "._async.platform": ("AsyncPlatformClientWithRawResponse",),
+    ".attachments": (
+        "attachment_from_bytes",
+        "attachment_from_path",
+        "inline_image_from_bytes",
+        "inline_image_from_path",
+    ),
     ".models": (
         "Attachment",
         "ErrorEnvelope",

@@ -68,6 +68,8 @@ BASE_URL_TEMPLATE: Final = "https://api.{app_domain}/v1.0"
 # A bare host name, optionally with a port: "us1-mta1.sendclean.net", not "https://..." or "a/b".
 _HOST_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?")
 _RECIPIENT_TYPES: Final = ("to", "cc", "bcc")
+#: ``getMessageInfo`` answers at most this many rows per ``skip_page``.
+MESSAGE_INFO_PAGE_SIZE: Final = 100
 
 
 @define(frozen=True)

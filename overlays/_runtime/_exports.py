@@ -3,6 +3,7 @@ writes each package's ``__init__.py``; module paths are relative to the package)
 
 PUBLIC = {
     "._runtime.calls": ("SentMessage",),
+    "._runtime.delivery": ("DeliveryState", "RecipientStatus"),
     "._runtime.errors": (
         "APIConnectionError",
         "APIStatusError",

@@ -14,6 +14,7 @@ Names load on first use, so importing the package costs little more than importi
 
 PUBLIC = {
     "._async.client": ("AsyncPaubox", "AsyncPauboxWithRawResponse"),
+    ".attachments": ("MAX_ATTACHMENT_BYTES", "attachment_from_bytes", "attachment_from_path"),
     ".bulk": ("BulkChunkFailure", "BulkSendError", "BulkSendResult"),
     ".models": (
         "Attachment",

@@ -14,6 +14,12 @@ Names load on first use, so importing the package costs little more than importi
 
 PUBLIC = {
     "._async.client": ("AsyncSMTPcom", "AsyncSMTPcomWithRawResponse"),
+    ".attachments": (
+        "attachment_from_bytes",
+        "attachment_from_path",
+        "inline_image_from_bytes",
+        "inline_image_from_path",
+    ),
     ".helpers": ("MAX_MESSAGE_BYTES", "MAX_RECIPIENTS", "AuthMode", "TimeArg", "message_id"),
     ".models": (
         "CustomHeaders",

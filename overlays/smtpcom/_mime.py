@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import copy
 import email.errors
+import email.generator
 import email.header
 import email.message
 import email.utils
+import io
 from typing import cast
 
 from ._operations import RFC822, send_mime_request
@@ -75,7 +77,12 @@ def email_message_request(
     del sendable["Bcc"]
     policy = message.policy.clone(linesep="\r\n")
     try:
-        mime = sendable.as_string(policy=policy)
+        # A Generator, not as_string(policy=...): Django's SafeMIME classes override as_string
+        # without the policy argument.
+        out = io.StringIO()
+        wrap = None if isinstance(sendable, email.message.EmailMessage) else 0  # as as_string() does
+        email.generator.Generator(out, mangle_from_=False, maxheaderlen=wrap, policy=policy).flatten(sendable)
+        mime = out.getvalue()
     except (ValueError, TypeError, LookupError, email.errors.MessageError) as exc:
         # The exception's text can quote a header value (a subject, a recipient): name only its kind.
         raise InvalidRequestError("msg", f"cannot be serialised as MIME ({type(exc).__name__})") from None

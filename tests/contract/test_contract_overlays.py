@@ -333,17 +333,30 @@ CLASSES = {
 }
 
 
+#: Calls that send nothing of their own: they build their request with a covered call and send it
+#: through it (``send_email_message`` converts to ``send_message``/``send_mail``; ``delivery_status``
+#: reads through ``get_message_receipt``, ``list_messages`` or ``get_message_info``).
+COMPOSED = {
+    "paubox": {"send_email_message", "delivery_status"},
+    "smtpcom": {"delivery_status"},
+    "sendclean": {"send_email_message", "delivery_status"},
+    "poweremail": {"send_email_message", "delivery_status"},
+}
+
+
 def test_every_overlay_call_is_covered() -> None:
-    """Every public call of every client is in ``CALLS``: a new overlay method must be added there."""
+    """Every public call of every client is in ``CALLS`` or ``COMPOSED``: a new overlay method must be added."""
     covered: dict[str, set[str]] = {}
     for call in CALLS:
         covered.setdefault(call.vendor, set()).add(call.method)
     public: dict[str, set[str]] = {}
     for vendor, name in CLASSES.items():
         cls = getattr(importlib.import_module(f"{vendor}_client"), name)
-        public[vendor] = {
-            n for n, v in inspect.getmembers(cls, inspect.iscoroutinefunction) if not n.startswith("_")
-        } - {"aclose"}
+        public[vendor] = (
+            {n for n, v in inspect.getmembers(cls, inspect.iscoroutinefunction) if not n.startswith("_")}
+            - {"aclose"}
+            - COMPOSED[vendor]
+        )
     assert covered == public
     platform = {"send_mail", "send_template", "get_message_info", "send_template_http_get"}
     assert public == {

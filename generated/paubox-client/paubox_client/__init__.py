@@ -20,6 +20,8 @@ if TYPE_CHECKING:  # real imports for type checkers and IDEs; at run time names 
     from ._async.client import AsyncPaubox as AsyncPaubox
     from ._async.client import AsyncPauboxWithRawResponse as AsyncPauboxWithRawResponse
     from ._runtime.calls import SentMessage as SentMessage
+    from ._runtime.delivery import DeliveryState as DeliveryState
+    from ._runtime.delivery import RecipientStatus as RecipientStatus
     from ._runtime.errors import APIConnectionError as APIConnectionError
     from ._runtime.errors import APIStatusError as APIStatusError
     from ._runtime.errors import APITimeoutError as APITimeoutError
@@ -39,6 +41,9 @@ if TYPE_CHECKING:  # real imports for type checkers and IDEs; at run time names 
     from ._runtime.settings import USER_AGENT as USER_AGENT
     from ._sync.client import Paubox as Paubox
     from ._sync.client import PauboxWithRawResponse as PauboxWithRawResponse
+    from .attachments import MAX_ATTACHMENT_BYTES as MAX_ATTACHMENT_BYTES
+    from .attachments import attachment_from_bytes as attachment_from_bytes
+    from .attachments import attachment_from_path as attachment_from_path
     from .bulk import BulkChunkFailure as BulkChunkFailure
     from .bulk import BulkSendError as BulkSendError
     from .bulk import BulkSendResult as BulkSendResult
@@ -59,6 +64,7 @@ if TYPE_CHECKING:  # real imports for type checkers and IDEs; at run time names 
 _SOURCES = {
     "._async.client": ("AsyncPaubox", "AsyncPauboxWithRawResponse"),
     "._runtime.calls": ("SentMessage",),
+    "._runtime.delivery": ("DeliveryState", "RecipientStatus"),
     "._runtime.errors": (
         "APIConnectionError",
         "APIStatusError",
@@ -78,6 +84,7 @@ _SOURCES = {
     "._runtime.retry": ("RetryPolicy",),
     "._runtime.settings": ("DEFAULT_TIMEOUT", "USER_AGENT"),
     "._sync.client": ("Paubox", "PauboxWithRawResponse"),
+    ".attachments": ("MAX_ATTACHMENT_BYTES", "attachment_from_bytes", "attachment_from_path"),
     ".bulk": ("BulkChunkFailure", "BulkSendError", "BulkSendResult"),
     ".client": ("AuthenticatedClient", "Client"),
     ".models": (
@@ -113,9 +120,11 @@ __all__ = [
     "ClientError",
     "ConfigurationError",
     "DEFAULT_TIMEOUT",
+    "DeliveryState",
     "ErrorResponse",
     "EventLoopError",
     "InvalidRequestError",
+    "MAX_ATTACHMENT_BYTES",
     "Message",
     "MessageContent",
     "MessageHeaders",
@@ -127,10 +136,13 @@ __all__ = [
     "PauboxWithRawResponse",
     "RateLimitError",
     "RawResponse",
+    "RecipientStatus",
     "ResponseParseError",
     "RetryPolicy",
     "SentMessage",
     "ServerError",
     "SingleSendResponse",
     "USER_AGENT",
+    "attachment_from_bytes",
+    "attachment_from_path",
 ]

@@ -20,6 +20,8 @@ if TYPE_CHECKING:  # real imports for type checkers and IDEs; at run time names 
     from ._async.client import AsyncPowerEmail as AsyncPowerEmail
     from ._async.platform import AsyncPlatformClientWithRawResponse as AsyncPlatformClientWithRawResponse
     from ._runtime.calls import SentMessage as SentMessage
+    from ._runtime.delivery import DeliveryState as DeliveryState
+    from ._runtime.delivery import RecipientStatus as RecipientStatus
     from ._runtime.errors import APIConnectionError as APIConnectionError
     from ._runtime.errors import APIStatusError as APIStatusError
     from ._runtime.errors import APITimeoutError as APITimeoutError
@@ -39,6 +41,10 @@ if TYPE_CHECKING:  # real imports for type checkers and IDEs; at run time names 
     from ._runtime.settings import USER_AGENT as USER_AGENT
     from ._sync.client import PowerEmail as PowerEmail
     from ._sync.platform import PlatformClientWithRawResponse as PlatformClientWithRawResponse
+    from .attachments import attachment_from_bytes as attachment_from_bytes
+    from .attachments import attachment_from_path as attachment_from_path
+    from .attachments import inline_image_from_bytes as inline_image_from_bytes
+    from .attachments import inline_image_from_path as inline_image_from_path
     from .client import AuthenticatedClient as AuthenticatedClient
     from .client import Client as Client
     from .models import Attachment as Attachment
@@ -61,6 +67,7 @@ _SOURCES = {
     "._async.client": ("AsyncPowerEmail",),
     "._async.platform": ("AsyncPlatformClientWithRawResponse",),
     "._runtime.calls": ("SentMessage",),
+    "._runtime.delivery": ("DeliveryState", "RecipientStatus"),
     "._runtime.errors": (
         "APIConnectionError",
         "APIStatusError",
@@ -81,6 +88,12 @@ _SOURCES = {
     "._runtime.settings": ("DEFAULT_TIMEOUT", "USER_AGENT"),
     "._sync.client": ("PowerEmail",),
     "._sync.platform": ("PlatformClientWithRawResponse",),
+    ".attachments": (
+        "attachment_from_bytes",
+        "attachment_from_path",
+        "inline_image_from_bytes",
+        "inline_image_from_path",
+    ),
     ".client": ("AuthenticatedClient", "Client"),
     ".models": (
         "Attachment",
@@ -115,6 +128,7 @@ __all__ = [
     "ClientError",
     "ConfigurationError",
     "DEFAULT_TIMEOUT",
+    "DeliveryState",
     "ErrorEnvelope",
     "EventLoopError",
     "InlineImage",
@@ -130,6 +144,7 @@ __all__ = [
     "RateLimitError",
     "RawResponse",
     "Recipient",
+    "RecipientStatus",
     "RecipientType",
     "ResponseParseError",
     "RetryPolicy",
@@ -140,4 +155,8 @@ __all__ = [
     "TemplateMessageDynamicValue",
     "TrackingEvents",
     "USER_AGENT",
+    "attachment_from_bytes",
+    "attachment_from_path",
+    "inline_image_from_bytes",
+    "inline_image_from_path",
 ]

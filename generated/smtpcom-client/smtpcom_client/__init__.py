@@ -20,6 +20,8 @@ if TYPE_CHECKING:  # real imports for type checkers and IDEs; at run time names 
     from ._async.client import AsyncSMTPcom as AsyncSMTPcom
     from ._async.client import AsyncSMTPcomWithRawResponse as AsyncSMTPcomWithRawResponse
     from ._runtime.calls import SentMessage as SentMessage
+    from ._runtime.delivery import DeliveryState as DeliveryState
+    from ._runtime.delivery import RecipientStatus as RecipientStatus
     from ._runtime.errors import APIConnectionError as APIConnectionError
     from ._runtime.errors import APIStatusError as APIStatusError
     from ._runtime.errors import APITimeoutError as APITimeoutError
@@ -39,6 +41,10 @@ if TYPE_CHECKING:  # real imports for type checkers and IDEs; at run time names 
     from ._runtime.settings import USER_AGENT as USER_AGENT
     from ._sync.client import SMTPcom as SMTPcom
     from ._sync.client import SMTPcomWithRawResponse as SMTPcomWithRawResponse
+    from .attachments import attachment_from_bytes as attachment_from_bytes
+    from .attachments import attachment_from_path as attachment_from_path
+    from .attachments import inline_image_from_bytes as inline_image_from_bytes
+    from .attachments import inline_image_from_path as inline_image_from_path
     from .client import AuthenticatedClient as AuthenticatedClient
     from .client import Client as Client
     from .helpers import MAX_MESSAGE_BYTES as MAX_MESSAGE_BYTES
@@ -70,6 +76,7 @@ if TYPE_CHECKING:  # real imports for type checkers and IDEs; at run time names 
 _SOURCES = {
     "._async.client": ("AsyncSMTPcom", "AsyncSMTPcomWithRawResponse"),
     "._runtime.calls": ("SentMessage",),
+    "._runtime.delivery": ("DeliveryState", "RecipientStatus"),
     "._runtime.errors": (
         "APIConnectionError",
         "APIStatusError",
@@ -89,6 +96,12 @@ _SOURCES = {
     "._runtime.retry": ("RetryPolicy",),
     "._runtime.settings": ("DEFAULT_TIMEOUT", "USER_AGENT"),
     "._sync.client": ("SMTPcom", "SMTPcomWithRawResponse"),
+    ".attachments": (
+        "attachment_from_bytes",
+        "attachment_from_path",
+        "inline_image_from_bytes",
+        "inline_image_from_path",
+    ),
     ".client": ("AuthenticatedClient", "Client"),
     ".helpers": ("MAX_MESSAGE_BYTES", "MAX_RECIPIENTS", "AuthMode", "TimeArg", "message_id"),
     ".models": (
@@ -130,6 +143,7 @@ __all__ = [
     "ConfigurationError",
     "CustomHeaders",
     "DEFAULT_TIMEOUT",
+    "DeliveryState",
     "EmailAddress",
     "ErrorData",
     "ErrorEnvelope",
@@ -148,6 +162,7 @@ __all__ = [
     "Originator",
     "RateLimitError",
     "RawResponse",
+    "RecipientStatus",
     "Recipients",
     "ResponseParseError",
     "RetryPolicy",
@@ -163,5 +178,9 @@ __all__ = [
     "TimeArg",
     "USER_AGENT",
     "V4MessagesGetEvent",
+    "attachment_from_bytes",
+    "attachment_from_path",
+    "inline_image_from_bytes",
+    "inline_image_from_path",
     "message_id",
 ]

@@ -7,8 +7,8 @@ and all configuration live here, once, for both brands.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
-from typing import ClassVar
+from collections.abc import AsyncIterator, Mapping
+from typing import TYPE_CHECKING, ClassVar
 
 import httpx
 
@@ -17,10 +17,14 @@ from .._operations import Brand, Settings
 from .._runtime._async.base import AsyncBaseClient
 from .._runtime.calls import SentMessage
 from .._runtime.concurrency import async_to_raw
+from .._runtime.delivery import RecipientStatus
 from .._runtime.retry import RetryPolicy
 from .._runtime.settings import TimeoutArg
 from ..client import Client
-from ..models import Message, MessageInfoResult, SendResult, TemplateMessage
+from ..models import Message, MessageInfoItem, MessageInfoResult, SendResult, TemplateMessage
+
+if TYPE_CHECKING:
+    from email.message import Message as EmailMessage
 
 
 def _settings(
@@ -131,6 +135,52 @@ class AsyncPlatformClient(AsyncBaseClient[Client]):
         """POST /messages/getMessageInfo: delivery and tracking data of the messages sent with the
         ``X-Unique-Id`` header ``x_unique_id``, 100 per page (``skip_page=1`` is the second page)."""
         return await self._call(ops.get_message_info_request(self._settings, x_unique_id, skip_page), timeout, retry)
+
+    async def send_email_message(
+        self,
+        msg: EmailMessage,
+        *,
+        smtp_user_name: str | None = None,
+        timeout: TimeoutArg = None,
+        retry: RetryPolicy | None = None,
+    ) -> SentMessage[SendResult]:
+        """Send a stdlib ``email.message.EmailMessage`` through ``send_mail``.
+
+        From, To, Cc, Bcc and Reply-To, the subject, the text and HTML alternatives, attachments,
+        inline images (by Content-ID, as ``images``) and ``X-`` headers are carried over; Bcc goes
+        in the recipients, never in the headers. A part the platform cannot carry raises
+        ``InvalidRequestError`` naming it, before anything is sent.
+        """
+        from .._email import message_from_email  # imports the email package on first use
+
+        return await self.send_mail(
+            message_from_email(msg), smtp_user_name=smtp_user_name, timeout=timeout, retry=retry
+        )
+
+    async def iter_message_info(
+        self, x_unique_id: str, *, timeout: TimeoutArg = None, retry: RetryPolicy | None = None
+    ) -> AsyncIterator[MessageInfoItem]:
+        """Every ``getMessageInfo`` row for ``x_unique_id``, page after page (100 rows a page), until
+        a page comes back short. An error on a later page raises its typed error; the rows already
+        yielded stay with the caller."""
+        skip_page = 0
+        while True:
+            page = await self.get_message_info(x_unique_id, skip_page=skip_page, timeout=timeout, retry=retry)
+            rows = page.message_data
+            for row in rows:
+                yield row
+            if len(rows) < ops.MESSAGE_INFO_PAGE_SIZE:
+                return
+            skip_page += 1
+
+    async def delivery_status(
+        self, message_id: str, *, timeout: TimeoutArg = None, retry: RetryPolicy | None = None
+    ) -> list[RecipientStatus]:
+        """Per recipient: where the message with ``X-Unique-Id`` ``message_id`` (a send's ``.id``) stands."""
+        from .._delivery import statuses_from_rows
+
+        rows = [row async for row in self.iter_message_info(message_id, timeout=timeout, retry=retry)]
+        return statuses_from_rows(rows)
 
     async def send_template_http_get(
         self,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -11,12 +12,16 @@ from .. import _operations as ops
 from .._runtime._async.base import AsyncBaseClient
 from .._runtime.calls import SentMessage
 from .._runtime.concurrency import async_run_limited, async_to_raw
+from .._runtime.delivery import RecipientStatus
 from .._runtime.errors import AuthenticationError, ClientError, InvalidRequestError
 from .._runtime.retry import RetryPolicy
 from .._runtime.settings import TimeoutArg
 from ..bulk import BulkSendError, BulkSendResult, ChunkOutcome, chunk_bounds, collect
 from ..client import AuthenticatedClient
 from ..models import BulkSendResponse, Message, MessageReceiptResponse, SingleSendResponse
+
+if TYPE_CHECKING:
+    from email.message import Message as EmailMessage
 
 
 class AsyncPaubox(AsyncBaseClient[AuthenticatedClient]):
@@ -91,6 +96,28 @@ class AsyncPaubox(AsyncBaseClient[AuthenticatedClient]):
         """GET /message_receipt: delivery, open and click status of a sent message (``NotFoundError``
         for an unknown id)."""
         return await self._call(ops.get_message_receipt_request(source_tracking_id), timeout, retry)
+
+    async def send_email_message(
+        self, msg: EmailMessage, *, timeout: TimeoutArg = None, retry: RetryPolicy | None = None
+    ) -> SentMessage[SingleSendResponse]:
+        """Send a stdlib ``email.message.EmailMessage`` through ``send_message``.
+
+        From, To, Cc, Bcc and Reply-To, the subject, the text and HTML alternatives, attachments and
+        ``X-`` headers are carried over; Bcc goes in ``bcc``, never in the headers. A part Paubox
+        cannot carry (an inline image, say) raises ``InvalidRequestError`` naming it, before
+        anything is sent.
+        """
+        from .._email import message_from_email  # imports the email package on first use
+
+        return await self.send_message(message_from_email(msg), timeout=timeout, retry=retry)
+
+    async def delivery_status(
+        self, message_id: str, *, timeout: TimeoutArg = None, retry: RetryPolicy | None = None
+    ) -> list[RecipientStatus]:
+        """Per recipient: where the message ``message_id`` (a send's ``.id``) stands, from its receipt."""
+        from .._delivery import statuses_from_receipt
+
+        return statuses_from_receipt(await self.get_message_receipt(message_id, timeout=timeout, retry=retry))
 
     async def send_bulk(
         self,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import time
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
 import httpx
@@ -11,11 +13,14 @@ from .. import _operations as ops
 from .._runtime._async.base import AsyncBaseClient
 from .._runtime.calls import SentMessage
 from .._runtime.concurrency import async_to_raw
+from .._runtime.delivery import RecipientStatus
+from .._runtime.errors import InvalidRequestError
 from .._runtime.retry import RetryPolicy
 from .._runtime.settings import TimeoutArg
 from ..client import AuthenticatedClient
-from ..helpers import DEFAULT_AUTH, AuthMode, TimeArg
+from ..helpers import DEFAULT_AUTH, MAX_LIST_LIMIT, AuthMode, TimeArg
 from ..models import (
+    MessageInfo,
     MessagesListResponse,
     Originator,
     Recipients,
@@ -107,6 +112,60 @@ class AsyncSMTPcom(AsyncBaseClient[AuthenticatedClient]):
         """
         call = ops.list_request(channel, start, limit, offset, end, event, msg_id)
         return await self._call(call, timeout, retry)
+
+    async def iter_messages(
+        self,
+        channel: str,
+        *,
+        start: TimeArg,
+        end: TimeArg | None = None,
+        event: V4MessagesGetEvent | None = None,
+        msg_id: str | None = None,
+        page_size: int = MAX_LIST_LIMIT,
+        timeout: TimeoutArg = None,
+        retry: RetryPolicy | None = None,
+    ) -> AsyncIterator[MessageInfo]:
+        """Every item ``list_messages`` finds, page after page (``page_size`` items a page), until a page
+        comes back short. An error on a later page raises its typed error; the items already yielded
+        stay with the caller."""
+        if not 1 <= page_size <= MAX_LIST_LIMIT:
+            raise InvalidRequestError("page_size", f"must be between 1 and {MAX_LIST_LIMIT}, got {page_size}")
+        offset = 0
+        while True:
+            page = await self.list_messages(
+                channel,
+                start=start,
+                limit=page_size,
+                offset=offset,
+                end=end,
+                event=event,
+                msg_id=msg_id,
+                timeout=timeout,
+                retry=retry,
+            )
+            items = page.data.items if isinstance(page.data.items, list) else []
+            for item in items:
+                yield item
+            if len(items) < page_size:
+                return
+            offset += len(items)
+
+    async def delivery_status(
+        self,
+        message_id: str,
+        *,
+        channel: str,
+        start: TimeArg | None = None,
+        timeout: TimeoutArg = None,
+        retry: RetryPolicy | None = None,
+    ) -> list[RecipientStatus]:
+        """Per recipient: where the message ``message_id`` (a send's ``.id``) stands, from the channel's
+        message data since ``start`` (default: seven days ago, the service's own horizon)."""
+        from .._delivery import statuses_from_items
+
+        since = start if start is not None else int(time.time()) - 7 * 24 * 3600
+        found = self.iter_messages(channel, start=since, msg_id=message_id, timeout=timeout, retry=retry)
+        return statuses_from_items([item async for item in found])
 
     async def send_email_message(
         self,

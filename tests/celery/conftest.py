@@ -1,0 +1,16 @@
+"""Fixtures for the Celery scale-out suite: the sandbox (one server for the session, reset around
+each test) and a throwaway Redis on 127.0.0.1 started by the test itself."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# The repo root must come first: `tests/` is on pythonpath and holds a `sandbox` directory too.
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from sandbox.pytest_plugin import sandbox, sandbox_session  # noqa: E402
+
+__all__ = ["sandbox", "sandbox_session"]
